@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and pip:
+#   make run    build the venv, migrate, serve on http://127.0.0.1:8000
+#   make test   build the venv, lint, run every test (browser tests included)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test check bench-reader bench-quiz bench-instructor clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/guide db upgrade
+	$(BIN)/guide serve
+
+test: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/guide check
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""The Azure Shared Responsibility Guide: a self-hosted learning guide."""

@@ -1,0 +1,75 @@
+"""The `guide` command: serve, check, db upgrade (more commands register themselves below)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.config import Settings
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from app.db import make_engine, writer
+    from app.migrations import upgrade_database
+
+    upgrade_database(writer(make_engine(settings.resolved_database_url)))
+    uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, workers=args.workers or settings.workers,
+                access_log=settings.access_log, proxy_headers=True)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from app.guide import InvalidContent, load_guide
+
+    content_dir = Path(args.dir) if args.dir else settings.content_dir
+    try:
+        guide = load_guide(content_dir)
+    except InvalidContent as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(exc.errors)} problem(s) in {content_dir}", file=sys.stderr)
+        return 1
+    print(f"{content_dir}: OK ({len(guide.chapters)} chapters)")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from app.db import make_engine, writer
+    from app.migrations import upgrade_database
+
+    upgrade_database(writer(make_engine(settings.resolved_database_url)), args.revision)
+    print(f"database at {args.revision}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guide", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate the database, then serve the guide")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    check = commands.add_parser("check", help="validate everything under the content folder")
+    check.add_argument("dir", nargs="?", help="content folder (default: GUIDE_CONTENT_DIR)")
+    check.set_defaults(handler=cmd_check)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args, Settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

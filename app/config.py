@@ -1,0 +1,58 @@
+"""Settings: the only place that reads environment variables."""
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE_NAME = "secret_key"
+
+
+class Settings(BaseSettings):
+    """Configuration, read from `GUIDE_*` environment variables (see the README)."""
+
+    model_config = SettingsConfigDict(env_prefix="GUIDE_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file var/guide.db"
+    )
+    content_dir: Path = Field(default=Path("content"), description="chapters, quizzes, matrix")
+    var_dir: Path = Field(default=Path("var"), description="SQLite file and generated secret")
+    secret_key: str | None = Field(
+        default=None, description="signs CSRF tokens; generated once under var/ when unset"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = Field(default="http://127.0.0.1:8000", description="public URL of the site")
+    workers: int = 1
+    session_days: int = Field(default=30, description="how long a sign-in lasts")
+    stuck_days: int = Field(default=7, description="days without activity before 'stuck'")
+    max_body_bytes: int = Field(default=64 * 1024, description="larger request bodies get 413")
+    access_log: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'guide.db').as_posix()}"
+
+    @property
+    def https(self) -> bool:
+        """Cookies get the Secure flag when the public URL is https."""
+        return self.base_url.startswith("https://")
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept under var/ (mode 600)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / SECRET_FILE_NAME
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key

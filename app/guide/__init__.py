@@ -1,0 +1,102 @@
+"""The content engine: load content/ once at start-up into an immutable Guide."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.guide.chapters import Chapter, check_links, load_chapter
+from app.guide.errors import ContentError, InvalidContent
+from app.guide.matrix import Matrix, load_matrix
+from app.guide.rendering import MarkdownRenderer
+from app.guide.search import Hit, Section, build_sections, search
+from app.guide.yamlfile import ContentErrorList
+
+MatrixRenderer = Callable[[Matrix], str]
+
+
+@dataclass(frozen=True)
+class Guide:
+    chapters: tuple[Chapter, ...]
+    matrix: Matrix
+    sections: tuple[Section, ...]
+    version: str
+    _by_slug: dict[str, Chapter] = field(repr=False)
+
+    def chapter(self, slug: str) -> Chapter | None:
+        return self._by_slug.get(slug)
+
+    def neighbours(self, chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
+        index = self.chapters.index(chapter)
+        previous = self.chapters[index - 1] if index > 0 else None
+        following = self.chapters[index + 1] if index + 1 < len(self.chapters) else None
+        return previous, following
+
+    def search(self, query: str) -> list[Hit]:
+        return search(self.sections, query)
+
+
+def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None) -> Guide:
+    """Load and validate everything under `content_dir`; raise InvalidContent listing all errors."""
+    content_dir = Path(content_dir)
+    errors: list[ContentError] = []
+    matrix = _collect(errors, load_matrix, content_dir / "matrix.yaml")
+    directives = {"matrix": render_matrix(matrix) if (matrix and render_matrix) else ""}
+    renderer = MarkdownRenderer()
+    chapters: list[Chapter] = []
+    chapter_files = sorted((content_dir / "chapters").glob("*.md"))
+    if not chapter_files:
+        errors.append(ContentError(content_dir / "chapters", 1, "no chapter files (*.md)"))
+    for path in chapter_files:
+        chapter = _collect(errors, load_chapter, path, renderer, directives)
+        if chapter:
+            chapters.append(chapter)
+    by_slug = _index_chapters(chapters, errors)
+    errors.extend(check_links(by_slug))
+    if errors:
+        raise InvalidContent(errors)
+    ordered = tuple(sorted(chapters, key=lambda c: c.order))
+    return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
+                 version=_version(content_dir), _by_slug=by_slug)
+
+
+def _collect(errors: list[ContentError], load, path: Path, *args):
+    """Run one loader; record its errors instead of stopping at the first file."""
+    if not path.exists():
+        errors.append(ContentError(path, 1, "file is missing"))
+        return None
+    try:
+        return load(path, *args)
+    except ContentErrorList as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def _index_chapters(chapters: list[Chapter], errors: list[ContentError]) -> dict[str, Chapter]:
+    by_slug: dict[str, Chapter] = {}
+    by_order: dict[int, Chapter] = {}
+    for chapter in chapters:
+        if chapter.slug in by_slug:
+            errors.append(ContentError(chapter.path, chapter.line_of("slug:"),
+                                       f"slug {chapter.slug!r} already used by "
+                                       f"{by_slug[chapter.slug].path.name}"))
+        if chapter.order in by_order:
+            errors.append(ContentError(chapter.path, chapter.line_of("order:"),
+                                       f"order {chapter.order} already used by "
+                                       f"{by_order[chapter.order].path.name}"))
+        by_slug.setdefault(chapter.slug, chapter)
+        by_order.setdefault(chapter.order, chapter)
+    return by_slug
+
+
+def _version(content_dir: Path) -> str:
+    """A short hash of every content file: part of ETags, changes when content does."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(content_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+__all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "load_guide"]

@@ -1,0 +1,57 @@
+"""The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from app.config import Settings
+from app.db import make_engine, writer
+from app.errors import install_error_handlers
+from app.guide import load_guide
+from app.migrations import upgrade_database
+from app.routes import guide as guide_routes
+from app.routes import health
+from app.security import RequestGuard, ResponseGuard
+from app.templating import make_templates
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+class CachedStatic(StaticFiles):
+    """Fingerprinted URLs (?v=hash) are immutable; anything else revalidates hourly."""
+
+    def file_response(self, full_path, stat_result, scope, status_code=200):
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        fingerprinted = b"v=" in scope.get("query_string", b"")
+        response.headers["cache-control"] = (
+            "public, max-age=31536000, immutable" if fingerprinted else "public, max-age=3600")
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: load and validate content, migrate the database, wire routes."""
+    settings = settings or Settings()
+    templates = make_templates(STATIC_DIR)
+    matrix_table = templates.get_template("guide/_matrix_table.html")
+    guide = load_guide(settings.content_dir, render_matrix=lambda m: matrix_table.render(matrix=m))
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(writer(engine))
+
+    app = FastAPI(title="Azure Shared Responsibility Guide API", version="1",
+                  docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.templates = templates
+    app.state.guide = guide
+    app.state.engine = engine
+    app.state.write_engine = writer(engine)
+    app.state.page_cache = {}
+
+    install_error_handlers(app)
+    app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
+    for module in (guide_routes, health):
+        app.include_router(module.router)
+    app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
+                       max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ResponseGuard, https=settings.https)
+    return app

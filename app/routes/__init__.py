@@ -1,0 +1,1 @@
+"""Thin routers: parse input, call a service, return a template or a schema."""

@@ -1,0 +1,23 @@
+"""Liveness and readiness."""
+
+import logging
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.deps import SessionDep
+
+router = APIRouter(tags=["health"])
+logger = logging.getLogger(__name__)
+
+
+@router.get("/healthz")
+def healthz(session: SessionDep) -> JSONResponse:
+    """`{"status": "ok"}` when the app can query its database, else 503."""
+    try:
+        session.exec(text("SELECT 1"))
+    except Exception as exc:  # any database failure means "not ready"
+        logger.warning("health check: database unavailable: %s", exc)
+        return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})

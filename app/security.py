@@ -1,0 +1,214 @@
+"""Request and response guards, as plain ASGI middleware (cheap on every request).
+
+RequestGuard: request body size limit, the CSRF token (a signed `csrftoken` cookie echoed in
+the `csrf_token` form field or the `X-CSRF-Token` header on every state-changing request).
+ResponseGuard: security headers, the session and CSRF cookies, and ETags on HTML so a
+revisit can get 304.
+"""
+
+import hashlib
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "guide_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+
+
+def sign_csrf(secret: str, nonce: str) -> str:
+    mac = hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{nonce}.{mac}"
+
+
+def valid_csrf(secret: str, token: str | None) -> bool:
+    if not token or "." not in token:
+        return False
+    nonce = token.split(".", 1)[0]
+    return hmac.compare_digest(sign_csrf(secret, nonce), token)
+
+
+def read_cookie(headers: Headers, name: str) -> str | None:
+    raw = headers.get("cookie")
+    if not raw or name not in raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed Cookie header is the client's problem, not a 500
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+class RequestGuard:
+    def __init__(self, app, *, secret: str, max_body_bytes: int):
+        self.app = app
+        self.secret = secret
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        token = read_cookie(headers, CSRF_COOKIE)
+        state = scope.setdefault("state", {})
+        if not valid_csrf(self.secret, token):
+            token = sign_csrf(self.secret, secrets.token_urlsafe(18))
+            state["set_csrf_cookie"] = True
+        state["csrf_token"] = token
+        if scope["method"] in SAFE_METHODS:
+            return await self.app(scope, receive, send)
+
+        body = await self._read_body(receive)
+        if body is None:
+            return await self._reject(scope, send, 413, "The request body is too large.")
+        if not self._csrf_ok(scope, headers, body, state):
+            return await self._reject(
+                scope, send, 403,
+                "The form's security token is missing or wrong. Reload the page and try again.")
+        await self.app(scope, _replay(body), send)
+
+    async def _read_body(self, receive) -> bytes | None:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        return b"".join(chunks)
+
+    def _csrf_ok(self, scope, headers: Headers, body: bytes, state: dict) -> bool:
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            return True  # token clients send no cookies, so there is nothing to forge
+        if state.get("set_csrf_cookie"):
+            return False  # no valid cookie came with the request
+        submitted = headers.get(CSRF_HEADER)
+        content_type = headers.get("content-type", "")
+        if submitted is None and content_type.startswith("application/x-www-form-urlencoded"):
+            fields = parse_qs(body.decode("latin-1"), keep_blank_values=True)
+            submitted = (fields.get(CSRF_FIELD) or [None])[0]
+        return submitted is not None and hmac.compare_digest(submitted, state["csrf_token"])
+
+    async def _reject(self, scope, send, status: int, message: str):
+        from app.errors import error_response  # late: errors imports templates at run time
+
+        # `send` already passes through ResponseGuard, which adds the headers and cookies
+        response = error_response(Request(scope), status, message)
+        await response(scope, _no_body, send)
+
+
+async def _no_body():
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _replay(body: bytes):
+    sent = False
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def cookie_header(name: str, value: str, *, max_age: int | None, https: bool) -> bytes:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if https:
+        parts.append("Secure")
+    return "; ".join(parts).encode()
+
+
+class ResponseGuard:
+    def __init__(self, app, *, https: bool):
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        state = scope.setdefault("state", {})
+        is_get = scope["method"] in ("GET", "HEAD")
+        start: dict = {}
+        body_parts: list[bytes] = []
+
+        async def guarded_send(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                self._add_headers(headers, state)
+                if is_get and message["status"] == 200 and _is_html(headers):
+                    start.update(message)  # hold it: the ETag needs the whole body
+                    return
+                return await send(message)
+            if start and message["type"] == "http.response.body":
+                body_parts.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                return await self._send_with_etag(scope, start, b"".join(body_parts), send)
+            await send(message)
+
+        await self.app(scope, receive, guarded_send)
+
+    def _add_headers(self, headers: MutableHeaders, state: dict) -> None:
+        for name, value in SECURITY_HEADERS:
+            headers.raw.append((name, value))
+        if self.https:
+            headers.raw.append((b"strict-transport-security", b"max-age=31536000"))
+        if state.get("set_csrf_cookie"):
+            headers.raw.append((b"set-cookie", cookie_header(
+                CSRF_COOKIE, state["csrf_token"], max_age=None, https=self.https)))
+        if "new_session_token" in state:
+            headers.raw.append((b"set-cookie", cookie_header(
+                SESSION_COOKIE, state["new_session_token"], max_age=state["session_max_age"],
+                https=self.https)))
+        elif state.get("clear_session"):
+            headers.raw.append((b"set-cookie", cookie_header(
+                SESSION_COOKIE, "", max_age=0, https=self.https)))
+
+    async def _send_with_etag(self, scope, start: dict, body: bytes, send) -> None:
+        headers = MutableHeaders(scope=start)
+        etag = headers.get("etag") or '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers["etag"] = etag
+        headers.setdefault("cache-control", "no-cache")
+        if etag in Headers(scope=scope).get("if-none-match", ""):
+            start["status"] = 304
+            if "content-length" in headers:
+                del headers["content-length"]
+            body = b""
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+def _is_html(headers: MutableHeaders) -> bool:
+    return headers.get("content-type", "").startswith("text/html")

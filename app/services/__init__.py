@@ -1,0 +1,1 @@
+"""The rules: plain functions over a Session. Services never import fastapi."""
