@@ -1,9 +1,9 @@
 """Alembic environment: runs on the connection handed over by app.migrations."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table on the metadata
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

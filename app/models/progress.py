@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import timestamp
+from app.models.types import UTCDateTime, timestamp
 
 
 class Attempt(SQLModel, table=True):
@@ -28,6 +28,28 @@ class Attempt(SQLModel, table=True):
     percent: float
     passed: bool
     created_at: datetime = timestamp()
+    voided_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime,
+        description="set when an instructor resets the learner's attempts; kept, not counted")
+
+
+class QuizProgress(SQLModel, table=True):
+    """One summary row per learner and quiz, kept up to date with every attempt.
+
+    Progress pages and the instructor dashboard read these instead of scanning answers.
+    """
+
+    __tablename__ = "quiz_progress"
+    __table_args__ = (Index("ix_quiz_progress_quiz", "quiz_slug"),)
+
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True, ondelete="CASCADE")
+    quiz_slug: str = Field(max_length=80, primary_key=True)
+    attempts: int = 0
+    failed_attempts: int = 0
+    best_percent: float = 0.0
+    last_percent: float = 0.0
+    passed: bool = False
+    last_attempt_at: datetime = timestamp()
 
 
 class Answer(SQLModel, table=True):

@@ -29,7 +29,8 @@ def show_chapter(slug: str, request: Request, guide: GuideDep, session: SessionD
         learner = sessions.create_anonymous_learner(session)
         start_session(request, session, learner)
     progress.record_visit(session, learner=learner, chapter_slug=slug)
-    return _render_chapter(request, guide, chapter, progress.chapter_marks(session, learner=learner))
+    marks = progress.chapter_marks(session, learner=learner)
+    return _render_chapter(request, guide, chapter, marks)
 
 
 @router.get("/search", response_class=HTMLResponse)
