@@ -16,6 +16,8 @@ from app.security import RequestGuard, ResponseGuard
 from app.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Every area's router, in the order their routes are matched.
+ROUTERS = (guide_routes.router, health.router)
 
 
 class CachedStatic(StaticFiles):
@@ -49,8 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
-    for module in (guide_routes, health):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
                        max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ResponseGuard, https=settings.https)
