@@ -2,16 +2,18 @@
 
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db import session_scope
+from app.errors import Forbidden, Unauthorized
 from app.guide import Guide
 from app.models import Learner
 from app.security import SAFE_METHODS, SESSION_COOKIE, read_cookie
-from app.services import sessions
+from app.services import api_tokens, sessions
 
 
 def get_settings(request: Request) -> Settings:
@@ -65,3 +67,42 @@ def get_or_create_learner(request: Request, session: SessionDep,
 
 
 LearnerForWrite = Annotated[Learner, Depends(get_or_create_learner)]
+
+
+# --- instructors (sessions, or read-only personal API tokens under /api/v1/cohorts)
+
+TOKEN_API_PREFIX = "/api/v1/cohorts"
+
+
+def get_current_instructor(request: Request, session: SessionDep,
+                           learner: CurrentLearner) -> Learner:
+    """The signed-in instructor or admin, or a bearer token's owner on read-only API calls.
+
+    Anonymous: 303 to /login?next=... for pages, 401 under /api. A learner: 403.
+    """
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        learner = _token_owner(request, session, authorization[7:].strip())
+    elif learner is None or not learner.is_registered:
+        if request.url.path.startswith("/api/"):
+            raise Unauthorized("Sign in as an instructor, or send an API token.")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(status_code=303, detail="Sign in first.",
+                            headers={"Location": f"/login?next={quote(target, safe='/')}"})
+    if not learner.is_instructor:
+        raise Forbidden("This page is for instructors.")
+    request.state.learner = learner
+    return learner
+
+
+def _token_owner(request: Request, session: Session, secret: str) -> Learner:
+    if request.method != "GET" or not request.url.path.startswith(TOKEN_API_PREFIX):
+        raise Forbidden("API tokens are read-only and only work under /api/v1/cohorts.")
+    owner = api_tokens.find_token_owner(session, secret=secret)
+    if owner is None:
+        raise Unauthorized("This API token is unknown or revoked.",
+                           headers={"WWW-Authenticate": "Bearer"})
+    return owner
+
+
+CurrentInstructor = Annotated[Learner, Depends(get_current_instructor)]

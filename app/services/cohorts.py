@@ -1,0 +1,189 @@
+"""Cohorts: who may see them, joining by code, co-instructors, removing learners.
+
+Access rule (one place): a cohort is visible to its owner, its co-instructors and admins.
+"""
+
+import secrets
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, delete, select
+
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.models import AuditEvent, Cohort, CohortInstructor, CohortMember, Learner, Role
+
+NAME_MAX = 120
+
+
+def new_join_code() -> str:
+    """128 random bits, URL-safe: unguessable, and short enough to read out."""
+    return secrets.token_urlsafe(16)
+
+
+def join_path(cohort: Cohort) -> str:
+    return f"/join/{cohort.join_code}"
+
+
+def is_admin(user: Learner) -> bool:
+    return user.role == Role.admin
+
+
+def can_teach(session: Session, *, cohort: Cohort, user: Learner) -> bool:
+    """True for the owner, a co-instructor or an admin."""
+    if not user.is_instructor:
+        return False
+    if is_admin(user) or cohort.owner_id == user.id:
+        return True
+    return session.get(CohortInstructor, (cohort.id, user.id)) is not None
+
+
+def get_cohort_for(session: Session, *, cohort_id: int, user: Learner) -> Cohort:
+    """The cohort, if `user` may teach it: NotFound if it does not exist, else Forbidden."""
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(f"There is no cohort {cohort_id}.")
+    if not can_teach(session, cohort=cohort, user=user):
+        raise Forbidden("You do not teach this cohort.")
+    return cohort
+
+
+def list_cohorts_for(session: Session, *, user: Learner) -> list[Cohort]:
+    """Cohorts `user` owns or co-teaches (all of them for an admin), newest first."""
+    if not user.is_instructor:
+        return []
+    statement = select(Cohort).order_by(Cohort.created_at.desc(), Cohort.id.desc())
+    if not is_admin(user):
+        co_taught = select(CohortInstructor.cohort_id).where(
+            CohortInstructor.learner_id == user.id)
+        statement = statement.where(or_(Cohort.owner_id == user.id, Cohort.id.in_(co_taught)))
+    return list(session.exec(statement).all())
+
+
+def is_member(session: Session, *, cohort_id: int, learner_id: int) -> bool:
+    return session.get(CohortMember, (cohort_id, learner_id)) is not None
+
+
+def count_members(session: Session, *, cohort_id: int) -> int:
+    statement = select(func.count()).select_from(CohortMember).where(
+        CohortMember.cohort_id == cohort_id)
+    return session.exec(statement).one()
+
+
+def get_member(session: Session, *, cohort: Cohort, learner_id: int) -> Learner:
+    """A learner of this cohort, or NotFound (also for learners of other cohorts)."""
+    learner = session.get(Learner, learner_id)
+    if learner is None or not is_member(session, cohort_id=cohort.id, learner_id=learner_id):
+        raise NotFound(f"Learner {learner_id} is not in this cohort.")
+    return learner
+
+
+def create_cohort(session: Session, *, owner: Learner, name: str) -> Cohort:
+    """A new cohort owned by `owner`, with a fresh join code. Commits."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Give the cohort a name.", field="name")
+    if len(name) > NAME_MAX:
+        raise Invalid(f"The name is longer than {NAME_MAX} characters.", field="name")
+    if not owner.is_instructor:
+        raise Forbidden("Only instructors can create cohorts.")
+    cohort = Cohort(name=name, join_code=new_join_code(), owner_id=owner.id)
+    session.add(cohort)
+    session.flush()
+    record_audit(session, actor=owner, action="cohort.create", cohort_id=cohort.id,
+                 detail={"name": name})
+    session.commit()
+    return cohort
+
+
+def find_cohort_by_code(session: Session, *, code: str) -> Cohort | None:
+    if not code or len(code) > 64:
+        return None
+    return session.exec(select(Cohort).where(Cohort.join_code == code)).first()
+
+
+def get_cohort_by_code(session: Session, *, code: str) -> Cohort:
+    cohort = find_cohort_by_code(session, code=code)
+    if cohort is None:
+        raise NotFound("This join link is not valid. Ask your instructor for a new one.")
+    return cohort
+
+
+def join_cohort(session: Session, *, code: str, learner: Learner | None) -> Cohort:
+    """Add a registered learner to the cohort with this code (idempotent). Commits."""
+    cohort = get_cohort_by_code(session, code=code)
+    if learner is None or not learner.is_registered:
+        raise Unauthorized("Register or sign in first, so your progress is kept with you.")
+    if not is_member(session, cohort_id=cohort.id, learner_id=learner.id):
+        session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
+        record_audit(session, actor=learner, action="cohort.join", cohort_id=cohort.id,
+                     subject_id=learner.id)
+    session.commit()
+    return cohort
+
+
+def rotate_code(session: Session, *, cohort: Cohort, actor: Learner) -> Cohort:
+    """Give the cohort a new join code; the old link stops working. Commits."""
+    cohort.join_code = new_join_code()
+    session.add(cohort)
+    record_audit(session, actor=actor, action="cohort.rotate_code", cohort_id=cohort.id)
+    session.commit()
+    return cohort
+
+
+def add_co_instructor(session: Session, *, cohort: Cohort, email: str,
+                      actor: Learner) -> Learner:
+    """Let another instructor account co-teach the cohort. Commits."""
+    email = (email or "").strip().lower()
+    colleague = session.exec(select(Learner).where(func.lower(Learner.email) == email)).first()
+    if not email or colleague is None or not colleague.is_instructor:
+        raise Invalid("No instructor account has this email address.", field="email")
+    if colleague.id == cohort.owner_id or session.get(
+            CohortInstructor, (cohort.id, colleague.id)):
+        raise Conflict(f"{colleague.display_name} already teaches this cohort.", field="email")
+    session.add(CohortInstructor(cohort_id=cohort.id, learner_id=colleague.id))
+    record_audit(session, actor=actor, action="cohort.add_instructor", cohort_id=cohort.id,
+                 subject_id=colleague.id)
+    session.commit()
+    return colleague
+
+
+def list_co_instructors(session: Session, *, cohort_id: int) -> list[Learner]:
+    statement = (select(Learner).join(CohortInstructor, CohortInstructor.learner_id == Learner.id)
+                 .where(CohortInstructor.cohort_id == cohort_id).order_by(Learner.display_name))
+    return list(session.exec(statement).all())
+
+
+def remove_member(session: Session, *, cohort: Cohort, learner_id: int, actor: Learner) -> None:
+    """Take a learner out of the cohort (their own progress is kept). Commits."""
+    learner = get_member(session, cohort=cohort, learner_id=learner_id)
+    session.exec(delete(CohortMember).where(CohortMember.cohort_id == cohort.id,
+                                            CohortMember.learner_id == learner_id))
+    record_audit(session, actor=actor, action="cohort.remove_learner", cohort_id=cohort.id,
+                 subject_id=learner.id, detail={"email": learner.email})
+    session.commit()
+
+
+def list_memberships(session: Session, *, learner_id: int) -> list[Cohort]:
+    """The cohorts a learner belongs to."""
+    statement = (select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                 .where(CohortMember.learner_id == learner_id).order_by(Cohort.name))
+    return list(session.exec(statement).all())
+
+
+def record_audit(session: Session, *, actor: Learner | None, action: str,
+                 cohort_id: int | None = None, subject_id: int | None = None,
+                 detail: dict | None = None) -> None:
+    """Add an audit line to the current transaction (the caller commits)."""
+    session.add(AuditEvent(actor_id=actor.id if actor else None, action=action,
+                           cohort_id=cohort_id, subject_id=subject_id, detail=detail or {}))
+
+
+def list_audit(session: Session, *, cohort_id: int, subject_id: int | None = None,
+               limit: int = 50) -> list[tuple[AuditEvent, str | None]]:
+    """Recent audit lines of a cohort (optionally about one learner), with the actor's name."""
+    statement = (select(AuditEvent, Learner.display_name)
+                 .join(Learner, Learner.id == AuditEvent.actor_id, isouter=True)
+                 .where(AuditEvent.cohort_id == cohort_id)
+                 .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit))
+    if subject_id is not None:
+        statement = statement.where(AuditEvent.subject_id == subject_id)
+    return [tuple(row) for row in session.exec(statement).all()]
