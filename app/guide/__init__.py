@@ -1,13 +1,15 @@
 """The content engine: load content/ once at start-up into an immutable Guide."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from app.guide.chapters import Chapter, check_links, load_chapter
 from app.guide.errors import ContentError, InvalidContent
 from app.guide.matrix import Matrix, load_matrix
+from app.guide.quizzes import Question, Quiz, load_quizzes
 from app.guide.rendering import MarkdownRenderer
 from app.guide.search import Hit, Section, build_sections, search
 from app.guide.yamlfile import ContentErrorList
@@ -22,6 +24,7 @@ class Guide:
     sections: tuple[Section, ...]
     version: str
     _by_slug: dict[str, Chapter] = field(repr=False)
+    quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
 
     def chapter(self, slug: str) -> Chapter | None:
         return self._by_slug.get(slug)
@@ -34,6 +37,9 @@ class Guide:
 
     def search(self, query: str) -> list[Hit]:
         return search(self.sections, query)
+
+    def quiz(self, slug: str) -> Quiz | None:
+        return self.quizzes.get(slug)
 
 
 def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None) -> Guide:
@@ -53,11 +59,13 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
             chapters.append(chapter)
     by_slug = _index_chapters(chapters, errors)
     errors.extend(check_links(by_slug))
+    quizzes = load_quizzes(content_dir / "quizzes", renderer, by_slug, matrix, errors)
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
     return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
-                 version=_version(content_dir), _by_slug=by_slug)
+                 version=_version(content_dir), _by_slug=by_slug,
+                 quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)))
 
 
 def _collect(errors: list[ContentError], load, path: Path, *args):
@@ -89,6 +97,10 @@ def _index_chapters(chapters: list[Chapter], errors: list[ContentError]) -> dict
     return by_slug
 
 
+def _in_chapter_order(quizzes: dict[str, Quiz], chapters: tuple[Chapter, ...]) -> dict:
+    return {c.slug: quizzes[c.slug] for c in chapters if c.slug in quizzes}
+
+
 def _version(content_dir: Path) -> str:
     """A short hash of every content file: part of ETags, changes when content does."""
     digest = hashlib.blake2b(digest_size=8)
@@ -99,4 +111,5 @@ def _version(content_dir: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "load_guide"]
+__all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "Question",
+           "Quiz", "load_guide"]
