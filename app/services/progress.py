@@ -1,10 +1,89 @@
-"""Learner progress: chapters read, and what the chapter nav shows."""
+"""Learner progress: chapters read, quiz summaries, completion, and where to continue."""
 
-from sqlmodel import Session, select, update
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, delete, select, update
 
 from app.db import upsert
-from app.models import ChapterVisit, Learner
+from app.errors import Invalid
+from app.models import Attempt, ChapterVisit, Learner, QuizProgress
 from app.models.types import utcnow
+
+# The matrix lab stores its attempts under this slug and counts like one more quiz.
+LAB_SLUG = "lab"
+LAB_TITLE = "Matrix lab exercise"
+LAB_URL = "/lab"
+
+
+def completion_percent(*, chapters_read: int, quizzes_passed: int, chapters_total: int,
+                       quizzes_total: int) -> float:
+    """Share of the guide done, 0-100 with one decimal: each chapter read and each quiz
+    passed weighs the same. An empty guide is 0% done, never a division by zero."""
+    total = chapters_total + quizzes_total
+    if total <= 0:
+        return 0.0
+    done = min(chapters_read, chapters_total) + min(quizzes_passed, quizzes_total)
+    return round(100.0 * done / total, 1)
+
+
+@dataclass(frozen=True)
+class QuizInfo:
+    slug: str
+    title: str
+    chapter_slug: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class ChapterStatus:
+    slug: str
+    title: str
+    url: str
+    read: bool
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    slug: str
+    title: str
+    url: str
+    attempts: int
+    best_percent: float | None
+    last_percent: float | None
+    passed: bool
+    last_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    learner: Learner | None
+    chapters: list[ChapterStatus]
+    quizzes: list[QuizStatus]
+    completion_percent: float
+    continue_url: str | None
+    continue_title: str | None
+
+    @property
+    def chapters_read(self) -> int:
+        return sum(1 for c in self.chapters if c.read)
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(1 for q in self.quizzes if q.passed)
+
+
+def quiz_catalogue(guide) -> list[QuizInfo]:
+    """Every quiz a learner can pass, in guide order, plus the matrix lab."""
+    quizzes = getattr(guide, "quizzes", None) or {}
+    catalogue = [
+        QuizInfo(slug=slug, title=quiz.title, chapter_slug=quiz.chapter_slug,
+                 url=f"/chapters/{quiz.chapter_slug}/quiz")
+        for slug, quiz in quizzes.items()
+    ]
+    catalogue.append(QuizInfo(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug=None, url=LAB_URL))
+    return catalogue
 
 
 def record_visit(session: Session, *, learner: Learner, chapter_slug: str,
@@ -25,13 +104,127 @@ def record_visit(session: Session, *, learner: Learner, chapter_slug: str,
     session.commit()
 
 
+def remember_position(session: Session, *, learner: Learner, guide, chapter_slug: str,
+                      section: str) -> None:
+    """Remember the section being read (reported by the page's script). Commits."""
+    chapter = guide.chapter(chapter_slug)
+    if chapter is None:
+        raise Invalid(f"chapter_slug: there is no chapter {chapter_slug!r}.",
+                      field="chapter_slug")
+    if section not in chapter.anchors:
+        raise Invalid(f"section: chapter {chapter_slug!r} has no section {section!r}.",
+                      field="section")
+    record_visit(session, learner=learner, chapter_slug=chapter_slug, section=section)
+
+
 def read_chapters(session: Session, *, learner_id: int) -> set[str]:
     statement = select(ChapterVisit.chapter_slug).where(ChapterVisit.learner_id == learner_id)
     return set(session.exec(statement).all())
 
 
-def chapter_marks(session: Session, *, learner: Learner | None) -> dict[str, set[str]]:
-    """Per chapter slug, the ticks the nav shows: 'read' (and 'passed' once quizzes exist)."""
+def passed_quizzes(session: Session, *, learner_id: int) -> set[str]:
+    statement = select(QuizProgress.quiz_slug).where(
+        QuizProgress.learner_id == learner_id, QuizProgress.passed)
+    return set(session.exec(statement).all())
+
+
+def chapter_marks(session: Session, *, learner: Learner | None,
+                  guide=None) -> dict[str, set[str]]:
+    """Per chapter slug, the ticks the nav shows: 'read', and 'passed' once its quiz is."""
     if learner is None:
         return {}
-    return {slug: {"read"} for slug in read_chapters(session, learner_id=learner.id)}
+    marks = {slug: {"read"} for slug in read_chapters(session, learner_id=learner.id)}
+    if guide is None:
+        return marks
+    passed = passed_quizzes(session, learner_id=learner.id)
+    for info in quiz_catalogue(guide):
+        if info.chapter_slug and info.slug in passed:
+            marks.setdefault(info.chapter_slug, set()).add("passed")
+    return marks
+
+
+def learner_progress(session: Session, *, learner: Learner | None, guide) -> LearnerProgress:
+    """Everything /progress and /api/v1/me/progress show; zeroed when there is no learner."""
+    read = read_chapters(session, learner_id=learner.id) if learner else set()
+    rows = {}
+    if learner is not None:
+        statement = select(QuizProgress).where(QuizProgress.learner_id == learner.id)
+        rows = {row.quiz_slug: row for row in session.exec(statement)}
+    chapters = [ChapterStatus(slug=c.slug, title=c.title, url=c.url, read=c.slug in read)
+                for c in guide.chapters]
+    quizzes = [_quiz_status(info, rows.get(info.slug)) for info in quiz_catalogue(guide)]
+    percent = completion_percent(
+        chapters_read=sum(c.read for c in chapters), quizzes_passed=sum(q.passed for q in quizzes),
+        chapters_total=len(chapters), quizzes_total=len(quizzes))
+    url, title = _continue_at(learner, guide)
+    return LearnerProgress(learner=learner, chapters=chapters, quizzes=quizzes,
+                           completion_percent=percent, continue_url=url, continue_title=title)
+
+
+def _quiz_status(info: QuizInfo, row: QuizProgress | None) -> QuizStatus:
+    if row is None or row.attempts == 0:
+        return QuizStatus(slug=info.slug, title=info.title, url=info.url, attempts=0,
+                          best_percent=None, last_percent=None, passed=False,
+                          last_attempt_at=None)
+    return QuizStatus(slug=info.slug, title=info.title, url=info.url, attempts=row.attempts,
+                      best_percent=row.best_percent, last_percent=row.last_percent,
+                      passed=row.passed, last_attempt_at=row.last_attempt_at)
+
+
+def _continue_at(learner: Learner | None, guide) -> tuple[str | None, str | None]:
+    """The last chapter (and section, if still in it) the learner was reading."""
+    if learner is None or not learner.last_chapter_slug:
+        return None, None
+    chapter = guide.chapter(learner.last_chapter_slug)
+    if chapter is None:  # content changed since: nothing sensible to continue
+        return None, None
+    section = learner.last_section
+    if section and section in chapter.anchors:
+        heading = next((h.title for h in chapter.headings if h.id == section), None)
+        title = f"{chapter.title}: {heading}" if heading else chapter.title
+        return f"{chapter.url}#{section}", title
+    return chapter.url, chapter.title
+
+
+def rebuild_quiz_progress(session: Session, *, learner_id: int) -> None:
+    """Recompute the learner's summary rows (and first-attempt flags) from their attempts.
+
+    Used after attempts move between learners; voided attempts are kept but not counted.
+    Does not commit: part of the caller's use case.
+    """
+    session.exec(delete(QuizProgress).where(QuizProgress.learner_id == learner_id))
+    attempts = session.exec(
+        select(Attempt).where(Attempt.learner_id == learner_id)
+        .order_by(Attempt.created_at, Attempt.id)).all()
+    summaries: dict[str, QuizProgress] = {}
+    firsts: set[str] = set()
+    for attempt in attempts:
+        attempt.is_first = attempt.kind == "full" and attempt.quiz_slug not in firsts
+        if attempt.is_first:
+            firsts.add(attempt.quiz_slug)
+        session.add(attempt)
+        if attempt.voided_at is None:
+            _count_attempt(summaries, learner_id, attempt)
+    for summary in summaries.values():
+        session.add(summary)
+    session.flush()
+
+
+def _count_attempt(summaries: dict[str, QuizProgress], learner_id: int, attempt: Attempt):
+    row = summaries.get(attempt.quiz_slug)
+    if row is None:
+        row = summaries[attempt.quiz_slug] = QuizProgress(
+            learner_id=learner_id, quiz_slug=attempt.quiz_slug, attempts=0,
+            failed_attempts=0, best_percent=0.0, last_percent=0.0, passed=False,
+            last_attempt_at=attempt.created_at)
+    row.attempts += 1
+    row.failed_attempts += 0 if attempt.passed else 1
+    row.best_percent = max(row.best_percent, attempt.percent)
+    row.last_percent = attempt.percent
+    row.passed = row.passed or attempt.passed
+    row.last_attempt_at = attempt.created_at
+
+
+def count_attempts(session: Session, *, learner_id: int) -> int:
+    statement = select(func.count()).select_from(Attempt).where(Attempt.learner_id == learner_id)
+    return session.exec(statement).one()
