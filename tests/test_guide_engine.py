@@ -1,0 +1,149 @@
+"""The content engine: front matter, rendering, navigation, search and file:line errors."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.guide import InvalidContent, load_guide
+from tests.conftest import FIXTURE_CONTENT
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A writable copy of the fixture content, for breaking it on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+def errors_of(content_dir: Path) -> list[str]:
+    with pytest.raises(InvalidContent) as caught:
+        load_guide(content_dir)
+    return [str(error) for error in caught.value.errors]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_load_guide_orders_chapters_and_reads_front_matter():
+    guide = load_guide(FIXTURE_CONTENT)
+
+    assert [c.slug for c in guide.chapters] == ["alpha", "beta", "gamma"]
+    alpha = guide.chapter("alpha")
+    assert alpha.title == "Alpha chapter"
+    assert alpha.minutes == 3
+    assert alpha.objectives == ("Know what alpha means.",)
+    assert alpha.sources[0].url.startswith("https://learn.microsoft.com/")
+
+
+def test_chapter_headings_get_explicit_and_derived_anchors_with_permalinks():
+    alpha = load_guide(FIXTURE_CONTENT).chapter("alpha")
+
+    assert [(h.level, h.id) for h in alpha.toc] == [
+        (2, "first"), (3, "a-subsection"), (2, "the-matrix")]
+    assert '<a class="headerlink" href="#first"' in alpha.html
+
+
+def test_neighbours_give_previous_and_next():
+    guide = load_guide(FIXTURE_CONTENT)
+    alpha, beta, gamma = guide.chapters
+
+    assert guide.neighbours(alpha) == (None, beta)
+    assert guide.neighbours(beta) == (alpha, gamma)
+    assert guide.neighbours(gamma) == (beta, None)
+
+
+def test_matrix_directive_is_replaced_by_the_rendered_table():
+    guide = load_guide(FIXTURE_CONTENT, render_matrix=lambda m: f"<table>{len(m.rows)}</table>")
+
+    assert "<table>10</table>" in guide.chapter("alpha").html
+    assert "[[matrix]]" not in guide.chapter("alpha").html
+
+
+def test_search_finds_sections_with_every_word_and_ranks_headings_first():
+    guide = load_guide(FIXTURE_CONTENT)
+
+    hits = guide.search("identity directory")
+    assert [h.section.url for h in hits] == ["/chapters/beta#later"]
+    assert hits[0].match.lower() in ("identity", "directory")
+    assert guide.search("encrypt")[0].section.url == "/chapters/alpha#a-subsection"  # prefix
+    assert guide.search("zebra") == []
+    assert guide.search("   ") == []
+
+
+def test_missing_front_matter_is_reported_at_line_1(content):
+    path = content / "chapters" / "03-gamma.md"
+    path.write_text("## No front matter\n")
+
+    assert errors_of(content) == [f"{path}:1: missing YAML front matter (--- ... ---)"]
+
+
+def test_front_matter_schema_errors_name_the_line_of_the_field(content):
+    path = content / "chapters" / "02-beta.md"
+    replace_in(path, "minutes: 4", "minutes: many")
+
+    assert errors_of(content) == [
+        f"{path}:6: minutes: Input should be a valid integer, unable to parse string as an integer"
+    ]
+
+
+def test_invalid_yaml_is_reported_at_its_line(content):
+    path = content / "chapters" / "02-beta.md"
+    replace_in(path, "title: Beta chapter", "title: [unclosed")
+
+    [error] = errors_of(content)
+    assert error.startswith(f"{path}:4: invalid YAML")
+
+
+def test_duplicate_slug_and_order_are_reported(content):
+    path = content / "chapters" / "03-gamma.md"
+    replace_in(path, "slug: gamma", "slug: beta")
+    replace_in(path, "order: 3", "order: 1")
+
+    errors = errors_of(content)
+    assert f"{path}:2: slug 'beta' already used by 02-beta.md" in errors
+    assert f"{path}:4: order 1 already used by 01-alpha.md" in errors
+
+
+def test_broken_links_name_the_line_of_the_link(content):
+    path = content / "chapters" / "02-beta.md"
+    replace_in(path, "(/chapters/alpha#first)", "(/chapters/alpha#nowhere)")
+    replace_in(path, "## Later {#later}", "## Later {#later}\n\nSee [x](/chapters/missing).")
+
+    errors = errors_of(content)
+    assert f"{path}:13: link to unknown page '/chapters/missing'" in errors
+    assert f"{path}:19: link to unknown anchor #nowhere in chapter 'alpha'" in errors
+
+
+def test_unknown_directive_is_an_error(content):
+    path = content / "chapters" / "03-gamma.md"
+    replace_in(path, "## Only section {#only}", "## Only section {#only}\n\n[[quiz-widget]]")
+
+    assert errors_of(content) == [f"{path}:13: unknown directive [[quiz-widget]]"]
+
+
+def test_matrix_shape_errors_name_the_row(content):
+    path = content / "matrix.yaml"
+    replace_in(path, "cells: {on_prem: customer, iaas: customer, paas: shared, saas: microsoft}\n"
+               "    disputed: [saas]",
+               "cells: {on_prem: customer, iaas: nobody, paas: shared, saas: microsoft}\n"
+               "    disputed: [saas]")
+
+    [error] = errors_of(content)
+    assert error.startswith(f"{path}:")
+    assert "rows.4.cells.iaas" in error
+    line = int(error.split(":")[1])
+    assert "iaas: nobody" in path.read_text().splitlines()[line - 1]
+
+
+def test_guide_check_command_prints_errors_and_exits_non_zero(content, capsys):
+    from app.cli import main
+
+    (content / "chapters" / "03-gamma.md").write_text("no front matter")
+    assert main(["check", str(content)]) == 1
+    assert "03-gamma.md:1: missing YAML front matter" in capsys.readouterr().err
+    assert main(["check", str(FIXTURE_CONTENT)]) == 0

@@ -1,0 +1,78 @@
+"""The reader in a real browser (Debian Chromium via Playwright), with axe-core audits."""
+
+import pytest
+
+from tests.conftest import ARTIFACTS, axe_serious_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, live_server):
+    phone.goto(live_server + "/")
+    assert phone.title() == "Azure Shared Responsibility Guide"
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=False)
+
+    phone.get_by_role("link", name="How the shared responsibility model works").first.click()
+    phone.wait_for_url("**/chapters/how-it-works")
+    assert phone.locator("h1").inner_text().startswith("How")
+    matrix = phone.locator("table.matrix")
+    assert matrix.is_visible()
+    # no horizontal scrolling on a phone: the matrix stacks into cards
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    phone.get_by_role("searchbox", name="Search the guide").fill("key vault")
+    phone.get_by_role("searchbox", name="Search the guide").press("Enter")
+    phone.wait_for_url("**/search?q=key+vault")
+    first_result = phone.locator(".search-results li h2 a").first
+    assert first_result.is_visible()
+    first_result.click()
+    phone.wait_for_load_state()
+    assert "/chapters/" in phone.url and "#" in phone.url
+
+
+def test_toc_link_jumps_to_its_section(page, live_server):
+    page.goto(live_server + "/chapters/your-side")
+    page.locator(".toc a[href='#patching']").click()
+    assert page.url.endswith("#patching")
+    top = page.evaluate("document.getElementById('patching').getBoundingClientRect().top")
+    assert 0 <= top < 200
+
+
+def test_pages_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/search?q=patching")
+    assert page.locator(".search-results li").count() > 0
+    page.goto(live_server + "/chapters/faq")
+    assert page.locator(".chapter-body h3").count() >= 12
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "/chapters/how-it-works", "/search?q=encryption",
+                                  "/chapters/no-such-chapter"])
+def test_reader_pages_have_no_serious_accessibility_violations(browser, live_server, path,
+                                                                scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + path)
+    violations = axe_serious_violations(page)
+    context.close()
+    assert violations == [], describe_violations(violations)
+
+
+def test_desktop_screenshot_for_the_readme(page, live_server):
+    page.goto(live_server + "/chapters/how-it-works#the-matrix")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chapter-desktop.png"))
+    assert (ARTIFACTS / "chapter-desktop.png").stat().st_size > 10_000
