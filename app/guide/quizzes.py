@@ -86,6 +86,7 @@ class QuizSpec(_Strict):
 @dataclass(frozen=True)
 class Choice:
     id: str
+    text: str  # Markdown source, for the JSON API
     html: str
     correct: bool
     why_wrong_html: str | None
@@ -102,7 +103,9 @@ class MatrixRow:
 class Question:
     id: str
     type: str
+    prompt: str  # Markdown source, for the JSON API
     prompt_html: str
+    explanation: str
     explanation_html: str
     section_url: str
     version: str
@@ -203,14 +206,16 @@ def _build_question(spec: QuestionSpec, line: int, renderer: MarkdownRenderer,
                                correct=matrix.row(r).cells[spec.column]) for r in spec.rows)
     elif spec.type == "true_false":
         truth, why = ("true" if spec.answer else "false"), inline(spec.why_wrong)
-        choices = tuple(Choice(id=value, html=value.capitalize(), correct=value == truth,
+        choices = tuple(Choice(id=value, text=value.capitalize(), html=value.capitalize(),
+                               correct=value == truth,
                                why_wrong_html=None if value == truth else why)
                         for value in ("true", "false"))
     else:
-        choices = tuple(Choice(id=c.id, html=inline(c.text), correct=c.correct,
+        choices = tuple(Choice(id=c.id, text=c.text, html=inline(c.text), correct=c.correct,
                                why_wrong_html=inline(c.why_wrong) if c.why_wrong else None)
                         for c in spec.choices)
-    return Question(id=spec.id, type=spec.type, prompt_html=inline(spec.prompt),
+    return Question(id=spec.id, type=spec.type, prompt=spec.prompt,
+                    prompt_html=inline(spec.prompt), explanation=spec.explanation,
                     explanation_html=inline(spec.explanation),
                     section_url=f"/chapters/{slug}#{anchor}",
                     version=_version(spec, rows), line=line, choices=choices, rows=rows,

@@ -151,6 +151,12 @@ def list_answers(session: Session, *, attempt_id: int) -> list[Answer]:
     return list(session.exec(statement).all())
 
 
+def missed_question_ids(session: Session, *, attempt_id: int) -> set[str]:
+    statement = select(Answer.question_id).where(Answer.attempt_id == attempt_id,
+                                                 Answer.correct.is_(False))
+    return set(session.exec(statement).all())
+
+
 def count_attempts(session: Session, *, quiz_slug: str | None = None) -> int:
     statement = select(func.count()).select_from(Attempt)
     if quiz_slug is not None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from app.errors import Invalid
-from app.guide.quizzes import MATRIX_OPTIONS, Question, Quiz
+from app.guide.quizzes import MATRIX_OPTIONS, Choice, MatrixRow, Question, Quiz
 
 Response = list[str] | dict[str, str]
 
@@ -58,8 +58,13 @@ def grade_quiz(quiz: Quiz, answers: Mapping[str, object], *,
 
 
 def missing_questions(questions: Iterable[Question], answers: Mapping[str, object]) -> list[str]:
-    """Ids of the questions with no (or an empty) answer, in quiz order."""
-    return [q.id for q in questions if not answers.get(q.id)]
+    """Ids of the questions with no answer (for a matrix: any row left blank), in quiz order."""
+    def answered(question: Question) -> bool:
+        given = answers.get(question.id)
+        if question.type == "matrix":
+            return isinstance(given, dict) and all(given.get(r.id) for r in question.rows)
+        return bool(given)
+    return [q.id for q in questions if not answered(q)]
 
 
 def summarise(graded: Iterable[GradedAnswer]) -> tuple[float, float, float]:
@@ -107,3 +112,54 @@ def _matrix_response(question: Question, response: object) -> dict[str, str]:
         raise Invalid(f"row {missing[0]!r} of question {question.id!r} is not answered",
                       field=f"{field}.{missing[0]}")
     return {row_id: response[row_id] for row_id in row_ids}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One answered question with what the result page and the API show about it."""
+
+    question: Question
+    response: list[str] | dict[str, str]
+    correct: bool
+    score: float
+    max_score: float
+
+    @property
+    def wrong_choices(self) -> list[Choice]:
+        """Choices the learner picked that are wrong (each has its why_wrong)."""
+        if self.question.type == "matrix":
+            return []
+        return [c for c in self.question.choices if c.id in self.response and not c.correct]
+
+    @property
+    def missed_choices(self) -> list[Choice]:
+        """Correct choices the learner left out."""
+        if self.question.type == "matrix":
+            return []
+        return [c for c in self.question.choices if c.correct and c.id not in self.response]
+
+    @property
+    def chosen(self) -> list[Choice]:
+        if self.question.type == "matrix":
+            return []
+        return [c for c in self.question.choices if c.id in self.response]
+
+    @property
+    def rows(self) -> list[tuple[MatrixRow, str | None, bool]]:
+        """(row, the learner's value, right or not) for a matrix question."""
+        given = self.response if isinstance(self.response, dict) else {}
+        return [(row, given.get(row.id), given.get(row.id) == row.correct)
+                for row in self.question.rows]
+
+
+def review_answers(quiz: Quiz, answers: Iterable) -> list[Review]:
+    """Pair stored or fresh answers (anything with question_id, response, correct, score,
+    max_score) with their questions; answers to questions since removed are left out."""
+    reviews = []
+    for answer in answers:
+        question = quiz.question(answer.question_id)
+        if question is not None:
+            reviews.append(Review(question=question, response=answer.response,
+                                  correct=answer.correct, score=answer.score,
+                                  max_score=answer.max_score))
+    return reviews

@@ -1,0 +1,109 @@
+"""JSON schemas of the quiz API (v1). Strict: no silent coercion of `false` into a string."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Answer = list[str] | dict[str, str]
+CLIENT_ATTEMPT_ID = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                          description="a fresh UUID per attempt; replaying it stores nothing new",
+                          examples=["0b7f9c1e-4a55-4f43-9d3b-2f5c1a9e7d10"])
+ANSWERS = Field(max_length=200, description="question id -> list of choice ids, or for a "
+                "matrix question row id -> microsoft | customer | shared")
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ChapterPublic(BaseModel):
+    slug: str
+    title: str
+    order: int
+    summary: str
+    url: str
+
+
+class QuizSummary(BaseModel):
+    slug: str
+    title: str
+    chapter_slug: str
+    question_count: int
+    pass_percent: float
+
+
+class ChoicePublic(BaseModel):
+    id: str
+    text: str = Field(description="Markdown")
+
+
+class RowPublic(BaseModel):
+    id: str
+    label: str
+
+
+class QuestionPublic(BaseModel):
+    id: str
+    type: Literal["single", "multiple", "true_false", "matrix"]
+    prompt: str = Field(description="Markdown")
+    choices: list[ChoicePublic] = Field(description="empty for matrix questions")
+    rows: list[RowPublic] | None = Field(default=None, description="matrix questions only")
+    options: list[str] | None = Field(default=None, description="matrix questions only")
+
+
+class QuizPublic(BaseModel):
+    slug: str
+    title: str
+    pass_percent: float
+    questions: list[QuestionPublic]
+
+
+class AttemptCreate(_In):
+    client_attempt_id: str = CLIENT_ATTEMPT_ID
+    answers: dict[str, Answer] = ANSWERS
+
+
+class QuestionResult(BaseModel):
+    question_id: str
+    correct: bool
+    score: float
+    max_score: float
+    your_answer: Answer
+    correct_answer: Answer
+    explanation: str = Field(description="Markdown")
+    section_url: str
+
+
+class AttemptPublic(BaseModel):
+    attempt_id: int
+    kind: str
+    score: float
+    max_score: float
+    percent: float = Field(ge=0, le=100)
+    passed: bool
+    results: list[QuestionResult]
+
+
+class CheckCreate(_In):
+    answer: Answer
+
+
+class CheckPublic(BaseModel):
+    question_id: str
+    correct: bool
+    score: float
+    max_score: float
+    feedback_html: str = Field(description="the same feedback the result page shows")
+
+
+class ErrorPublic(BaseModel):
+    detail: str
+    field: str | None = None
+
+
+def errors(*statuses: int) -> dict:
+    """OpenAPI documentation of the error responses a route can give."""
+    described = {401: "Sign-in needed", 403: "Missing or wrong CSRF token",
+                 404: "Unknown quiz or question", 409: "client_attempt_id used for another quiz",
+                 413: "Request body too large", 422: "Invalid input (`field` names it)"}
+    return {s: {"model": ErrorPublic, "description": described[s]} for s in statuses}
