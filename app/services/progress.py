@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, delete, select, update
+from sqlmodel import Session, select, update
 
 from app.db import upsert
 from app.errors import Invalid
 from app.models import Attempt, ChapterVisit, Learner, QuizProgress
 from app.models.types import utcnow
+from app.services import attempts
 
 # The matrix lab stores its attempts under this slug and counts like one more quiz.
 LAB_SLUG = "lab"
@@ -79,7 +79,7 @@ def quiz_catalogue(guide) -> list[QuizInfo]:
     quizzes = getattr(guide, "quizzes", None) or {}
     catalogue = [
         QuizInfo(slug=slug, title=quiz.title, chapter_slug=quiz.chapter_slug,
-                 url=f"/chapters/{quiz.chapter_slug}/quiz")
+                 url=quiz.url)
         for slug, quiz in quizzes.items()
     ]
     catalogue.append(QuizInfo(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug=None, url=LAB_URL))
@@ -128,18 +128,17 @@ def passed_quizzes(session: Session, *, learner_id: int) -> set[str]:
     return set(session.exec(statement).all())
 
 
-def chapter_marks(session: Session, *, learner: Learner | None,
-                  guide=None) -> dict[str, set[str]]:
-    """Per chapter slug, the ticks the nav shows: 'read', and 'passed' once its quiz is."""
+def chapter_marks(session: Session, *, learner: Learner | None) -> dict[str, set[str]]:
+    """Per chapter slug, the ticks the nav shows: 'read', and 'passed' once its quiz is.
+
+    A quiz is named after its chapter (content rule), so a passed quiz's slug is the chapter's;
+    the lab's slug matches no chapter and marks nothing.
+    """
     if learner is None:
         return {}
     marks = {slug: {"read"} for slug in read_chapters(session, learner_id=learner.id)}
-    if guide is None:
-        return marks
-    passed = passed_quizzes(session, learner_id=learner.id)
-    for info in quiz_catalogue(guide):
-        if info.chapter_slug and info.slug in passed:
-            marks.setdefault(info.chapter_slug, set()).add("passed")
+    for slug in passed_quizzes(session, learner_id=learner.id):
+        marks.setdefault(slug, set()).add("passed")
     return marks
 
 
@@ -156,7 +155,7 @@ def learner_progress(session: Session, *, learner: Learner | None, guide) -> Lea
     percent = completion_percent(
         chapters_read=sum(c.read for c in chapters), quizzes_passed=sum(q.passed for q in quizzes),
         chapters_total=len(chapters), quizzes_total=len(quizzes))
-    url, title = _continue_at(learner, guide)
+    url, title = continue_at(learner, guide)
     return LearnerProgress(learner=learner, chapters=chapters, quizzes=quizzes,
                            completion_percent=percent, continue_url=url, continue_title=title)
 
@@ -171,7 +170,7 @@ def _quiz_status(info: QuizInfo, row: QuizProgress | None) -> QuizStatus:
                       passed=row.passed, last_attempt_at=row.last_attempt_at)
 
 
-def _continue_at(learner: Learner | None, guide) -> tuple[str | None, str | None]:
+def continue_at(learner: Learner | None, guide) -> tuple[str | None, str | None]:
     """The last chapter (and section, if still in it) the learner was reading."""
     if learner is None or not learner.last_chapter_slug:
         return None, None
@@ -186,45 +185,24 @@ def _continue_at(learner: Learner | None, guide) -> tuple[str | None, str | None
     return chapter.url, chapter.title
 
 
-def rebuild_quiz_progress(session: Session, *, learner_id: int) -> None:
-    """Recompute the learner's summary rows (and first-attempt flags) from their attempts.
+def rebuild_learner_progress(session: Session, *, learner_id: int) -> None:
+    """Recompute first-attempt flags and every summary row after attempts moved to this learner.
 
-    Used after attempts move between learners; voided attempts are kept but not counted.
-    Does not commit: part of the caller's use case.
+    Does not commit: part of the caller's use case (merging an anonymous learner).
     """
-    session.exec(delete(QuizProgress).where(QuizProgress.learner_id == learner_id))
-    attempts = session.exec(
-        select(Attempt).where(Attempt.learner_id == learner_id)
-        .order_by(Attempt.created_at, Attempt.id)).all()
-    summaries: dict[str, QuizProgress] = {}
+    statement = (select(Attempt).where(Attempt.learner_id == learner_id)
+                 .order_by(Attempt.created_at, Attempt.id))
     firsts: set[str] = set()
-    for attempt in attempts:
-        attempt.is_first = attempt.kind == "full" and attempt.quiz_slug not in firsts
-        if attempt.is_first:
+    for attempt in session.exec(statement).all():
+        first = (attempt.kind == attempts.FULL and attempt.voided_at is None
+                 and attempt.quiz_slug not in firsts)
+        if first:
             firsts.add(attempt.quiz_slug)
-        session.add(attempt)
-        if attempt.voided_at is None:
-            _count_attempt(summaries, learner_id, attempt)
-    for summary in summaries.values():
-        session.add(summary)
+        if attempt.is_first != first:
+            attempt.is_first = first
+            session.add(attempt)
     session.flush()
-
-
-def _count_attempt(summaries: dict[str, QuizProgress], learner_id: int, attempt: Attempt):
-    row = summaries.get(attempt.quiz_slug)
-    if row is None:
-        row = summaries[attempt.quiz_slug] = QuizProgress(
-            learner_id=learner_id, quiz_slug=attempt.quiz_slug, attempts=0,
-            failed_attempts=0, best_percent=0.0, last_percent=0.0, passed=False,
-            last_attempt_at=attempt.created_at)
-    row.attempts += 1
-    row.failed_attempts += 0 if attempt.passed else 1
-    row.best_percent = max(row.best_percent, attempt.percent)
-    row.last_percent = attempt.percent
-    row.passed = row.passed or attempt.passed
-    row.last_attempt_at = attempt.created_at
-
-
-def count_attempts(session: Session, *, learner_id: int) -> int:
-    statement = select(func.count()).select_from(Attempt).where(Attempt.learner_id == learner_id)
-    return session.exec(statement).one()
+    slugs = session.exec(select(Attempt.quiz_slug).where(Attempt.learner_id == learner_id)
+                         .distinct()).all()
+    for slug in slugs:
+        attempts.rebuild_quiz_progress(session, learner_id=learner_id, quiz_slug=slug)
