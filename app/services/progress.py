@@ -1,7 +1,7 @@
 """Learner progress: chapters read, quiz summaries, completion, and where to continue."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select, update
 
@@ -86,22 +86,23 @@ def quiz_catalogue(guide) -> list[QuizInfo]:
     return catalogue
 
 
-def record_visit(session: Session, *, learner: Learner, chapter_slug: str,
-                 section: str | None = None) -> None:
+# A reload or a quick return to the chapter last recorded need not queue for the write lock.
+REVISIT_QUIET_PERIOD = timedelta(minutes=5)
+
+
+def record_visit(session: Session, *, learner: Learner, chapter_slug: str) -> None:
     """Mark a chapter read and remember it as where the learner left off. Commits.
 
     Called from GET requests, whose transaction only read so far: it is closed first, so the
     write below opens a new one and SQLite's busy timeout can queue it behind other writers.
     """
-    learner_id, now = learner.id, utcnow()
-    session.commit()
-    upsert(session, ChapterVisit.__table__,
-           values={"learner_id": learner_id, "chapter_slug": chapter_slug,
-                   "first_visited_at": now, "last_visited_at": now},
-           keys=["learner_id", "chapter_slug"], update={"last_visited_at": now})
-    session.exec(update(Learner).where(Learner.id == learner_id).values(
-        last_chapter_slug=chapter_slug, last_section=section, last_active_at=now))
-    session.commit()
+    now = utcnow()
+    if (learner.last_chapter_slug == chapter_slug
+            and learner.last_active_at > now - REVISIT_QUIET_PERIOD):
+        return
+    # Back in the same chapter, the section reported last time still says where they were.
+    section = learner.last_section if learner.last_chapter_slug == chapter_slug else None
+    _store_visit(session, learner=learner, chapter_slug=chapter_slug, section=section, now=now)
 
 
 def remember_position(session: Session, *, learner: Learner, guide, chapter_slug: str,
@@ -114,7 +115,21 @@ def remember_position(session: Session, *, learner: Learner, guide, chapter_slug
     if section not in chapter.anchors:
         raise Invalid(f"section: chapter {chapter_slug!r} has no section {section!r}.",
                       field="section")
-    record_visit(session, learner=learner, chapter_slug=chapter_slug, section=section)
+    _store_visit(session, learner=learner, chapter_slug=chapter_slug, section=section,
+                 now=utcnow())
+
+
+def _store_visit(session: Session, *, learner: Learner, chapter_slug: str,
+                 section: str | None, now: datetime) -> None:
+    learner_id = learner.id
+    session.commit()
+    upsert(session, ChapterVisit.__table__,
+           values={"learner_id": learner_id, "chapter_slug": chapter_slug,
+                   "first_visited_at": now, "last_visited_at": now},
+           keys=["learner_id", "chapter_slug"], update={"last_visited_at": now})
+    session.exec(update(Learner).where(Learner.id == learner_id).values(
+        last_chapter_slug=chapter_slug, last_section=section, last_active_at=now))
+    session.commit()
 
 
 def read_chapters(session: Session, *, learner_id: int) -> set[str]:
