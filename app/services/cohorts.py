@@ -68,6 +68,14 @@ def count_members(session: Session, *, cohort_id: int) -> int:
     return session.exec(statement).one()
 
 
+def count_members_by_cohort(session: Session, *, cohort_ids: list[int]) -> dict[int, int]:
+    if not cohort_ids:
+        return {}
+    statement = (select(CohortMember.cohort_id, func.count())
+                 .where(CohortMember.cohort_id.in_(cohort_ids)).group_by(CohortMember.cohort_id))
+    return dict(session.exec(statement).all())
+
+
 def get_member(session: Session, *, cohort: Cohort, learner_id: int) -> Learner:
     """A learner of this cohort, or NotFound (also for learners of other cohorts)."""
     learner = session.get(Learner, learner_id)

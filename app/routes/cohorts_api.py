@@ -1,0 +1,125 @@
+"""The cohorts JSON API under /api/v1/cohorts (sessions, or read-only bearer tokens)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.deps import CurrentInstructor, CurrentLearner, GuideDep, SessionDep, SettingsDep
+from app.errors import Forbidden
+from app.services import cohorts, dashboard, learner_report
+
+router = APIRouter(prefix="/api/v1/cohorts", tags=["cohorts"])
+ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
+          403: {"description": "not allowed"}, 404: {"description": "no such cohort"},
+          422: {"description": "invalid input"}}
+
+
+class CohortCreate(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+
+
+class JoinRequest(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    join_code: str = Field(min_length=1, max_length=64)
+
+
+class CohortPublic(BaseModel):
+    id: int
+    name: str
+    join_code: str
+    join_url: str
+    learners: int | None = None
+
+
+class LearnerProgressPublic(BaseModel):
+    id: int
+    display_name: str
+    email: str | None
+    chapters_read: int
+    quizzes_passed: int
+    completion_percent: float
+    last_active: datetime
+    stuck: bool
+    struggling: bool
+    quizzes: dict[str, float]
+
+
+class ProgressPage(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    learners: list[LearnerProgressPublic]
+
+
+class JoinedCohort(BaseModel):
+    id: int
+    name: str
+
+
+def _public(cohort, settings, learners: int | None = None) -> CohortPublic:
+    return CohortPublic(id=cohort.id, name=cohort.name, join_code=cohort.join_code,
+                        join_url=settings.base_url.rstrip("/") + cohorts.join_path(cohort),
+                        learners=learners)
+
+
+@router.get("", responses=ERRORS)
+def list_cohorts(session: SessionDep, settings: SettingsDep,
+                 user: CurrentInstructor) -> list[CohortPublic]:
+    """The cohorts you own or co-teach (all of them for an admin), with learner counts."""
+    mine = cohorts.list_cohorts_for(session, user=user)
+    counts = cohorts.count_members_by_cohort(session, cohort_ids=[c.id for c in mine])
+    return [_public(c, settings, counts.get(c.id, 0)) for c in mine]
+
+
+@router.post("", status_code=201, responses=ERRORS)
+def create_cohort(body: CohortCreate, session: SessionDep, settings: SettingsDep,
+                  user: CurrentInstructor) -> CohortPublic:
+    cohort = cohorts.create_cohort(session, owner=user, name=body.name)
+    return _public(cohort, settings, 0)
+
+
+@router.post("/join", responses=ERRORS)
+def join_cohort(request: Request, body: JoinRequest, session: SessionDep,
+                learner: CurrentLearner) -> JoinedCohort:
+    """Join with a code; you must be signed in with an account (not a token)."""
+    if request.headers.get("authorization"):
+        raise Forbidden("API tokens are read-only; sign in to join a cohort.")
+    cohort = cohorts.join_cohort(session, code=body.join_code, learner=learner)
+    return JoinedCohort(id=cohort.id, name=cohort.name)
+
+
+@router.get("/{cohort_id}/progress", responses=ERRORS)
+def cohort_progress(cohort_id: int, session: SessionDep, guide: GuideDep,
+                    settings: SettingsDep, user: CurrentInstructor,
+                    page: Annotated[int, Query(ge=1)] = 1,
+                    per_page: Annotated[int, Query(ge=1, le=dashboard.PER_PAGE_MAX)] = 50,
+                    sort: str = "name", q: str = "", flag: str = "") -> ProgressPage:
+    """One page of learners with their counts, completion and best score per quiz taken."""
+    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
+    query = dashboard.heatmap_query(page=page, per_page=per_page, sort=sort, q=q, flag=flag)
+    heatmap = dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
+                                       stuck_days=settings.stuck_days)
+    return ProgressPage(total=heatmap.total, page=query.page, per_page=query.per_page,
+                        learners=[_progress_row(row) for row in heatmap.learners])
+
+
+def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
+    return LearnerProgressPublic(
+        id=row.id, display_name=row.display_name, email=row.email,
+        chapters_read=row.chapters_read, quizzes_passed=row.quizzes_passed,
+        completion_percent=row.completion_percent, last_active=row.last_active,
+        stuck=row.stuck, struggling=row.struggling,
+        quizzes={slug: summary.best_percent for slug, summary in row.quizzes.items()})
+
+
+@router.get("/{cohort_id}/learners/{learner_id}", responses=ERRORS)
+def learner_detail(cohort_id: int, learner_id: int, session: SessionDep, guide: GuideDep,
+                   user: CurrentInstructor) -> dict:
+    """A member's chapters read and every attempt with every answer."""
+    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
+    report = learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
+                                           guide=guide)
+    return learner_report.as_json(report)

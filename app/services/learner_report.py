@@ -1,0 +1,151 @@
+"""One learner, as their instructor sees them: every attempt with every answer, chapters read,
+and the audited reset of a quiz's attempts."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup, escape
+from sqlmodel import Session, select, update
+
+from app.errors import Invalid
+from app.guide import Guide
+from app.guide.quizzes import Question
+from app.models import Answer, Attempt, ChapterVisit, Cohort, Learner
+from app.models.types import utcnow
+from app.services import attempts as attempt_store
+from app.services.cohorts import get_member, list_audit, record_audit
+from app.services.dashboard import quiz_columns
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question_id: str
+    prompt: Markup
+    chosen: Markup
+    correct: bool
+
+
+@dataclass(frozen=True)
+class AttemptReport:
+    attempt: Attempt
+    quiz_title: str
+    answers: list[AnswerLine]
+
+
+@dataclass(frozen=True)
+class LearnerReport:
+    learner: Learner
+    read: list[tuple[str, str, datetime]]  # (slug, title, first visited)
+    attempts: list[AttemptReport]
+    quizzes: list[tuple[str, str]]  # every quiz that can be reset: (slug, title)
+    audit: list
+
+
+def learner_report(session: Session, *, cohort: Cohort, learner_id: int,
+                   guide: Guide) -> LearnerReport:
+    """Everything about a member of `cohort` (NotFound for anyone else)."""
+    learner = get_member(session, cohort=cohort, learner_id=learner_id)
+    titles = dict(quiz_columns(guide))
+    visits = session.exec(select(ChapterVisit).where(ChapterVisit.learner_id == learner.id)
+                          .order_by(ChapterVisit.first_visited_at)).all()
+    read = [(v.chapter_slug, _chapter_title(guide, v.chapter_slug), v.first_visited_at)
+            for v in visits]
+    attempts = session.exec(select(Attempt).where(Attempt.learner_id == learner.id)
+                            .order_by(Attempt.created_at.desc(), Attempt.id.desc())).all()
+    answers = _answers_by_attempt(session, [a.id for a in attempts])
+    reports = [AttemptReport(attempt=a, quiz_title=titles.get(a.quiz_slug, a.quiz_slug),
+                             answers=[_answer_line(guide, a.quiz_slug, x)
+                                      for x in answers.get(a.id, [])])
+               for a in attempts]
+    return LearnerReport(learner=learner, read=read, attempts=reports,
+                         quizzes=list(titles.items()),
+                         audit=list_audit(session, cohort_id=cohort.id, subject_id=learner.id))
+
+
+def _chapter_title(guide: Guide, slug: str) -> str:
+    chapter = guide.chapter(slug)
+    return chapter.title if chapter else slug
+
+
+def _answers_by_attempt(session: Session, attempt_ids: list[int]) -> dict[int, list[Answer]]:
+    grouped: dict[int, list[Answer]] = {}
+    if not attempt_ids:
+        return grouped
+    rows = session.exec(select(Answer).where(Answer.attempt_id.in_(attempt_ids))
+                        .order_by(Answer.attempt_id, Answer.id))
+    for answer in rows:
+        grouped.setdefault(answer.attempt_id, []).append(answer)
+    return grouped
+
+
+def _answer_line(guide: Guide, quiz_slug: str, answer: Answer) -> AnswerLine:
+    quiz = guide.quiz(quiz_slug) if hasattr(guide, "quiz") else None
+    question = quiz.question(answer.question_id) if quiz else None
+    if question is None:  # retired question, or the lab: show the stored ids as text
+        return AnswerLine(question_id=answer.question_id, prompt=escape(answer.question_id),
+                          chosen=escape(_plain(answer.response)), correct=answer.correct)
+    return AnswerLine(question_id=answer.question_id, prompt=Markup(question.prompt_html),
+                      chosen=_chosen_text(question, answer.response), correct=answer.correct)
+
+
+def _chosen_text(question: Question, response) -> Markup:
+    """The learner's answer in the words they saw (content HTML is ours, so it is trusted)."""
+    if question.type == "matrix" and isinstance(response, dict):
+        labels = {row.id: row.label for row in question.rows}
+        return Markup("; ").join(Markup("{}: {}").format(labels.get(k, k), v)
+                                 for k, v in response.items())
+    parts = []
+    for choice_id in response if isinstance(response, list) else [response]:
+        choice = question.choice(str(choice_id))
+        parts.append(Markup(choice.html) if choice else escape(choice_id))
+    return Markup("; ").join(parts) if parts else Markup("(no answer)")
+
+
+def _plain(response) -> str:
+    if isinstance(response, dict):
+        return "; ".join(f"{k}: {v}" for k, v in response.items())
+    if isinstance(response, list):
+        return "; ".join(str(x) for x in response)
+    return str(response)
+
+
+def reset_quiz_attempts(session: Session, *, cohort: Cohort, learner_id: int, quiz_slug: str,
+                        actor: Learner, guide: Guide) -> int:
+    """Void a member's attempts at one quiz so they start afresh; audited. Commits.
+
+    The attempts are kept (voided_at set) so the history still shows what happened.
+    Returns how many attempts were voided.
+    """
+    learner = get_member(session, cohort=cohort, learner_id=learner_id)
+    if quiz_slug not in dict(quiz_columns(guide)):
+        raise Invalid(f"There is no quiz {quiz_slug!r}.", field="quiz_slug")
+    result = session.exec(update(Attempt).where(
+        Attempt.learner_id == learner.id, Attempt.quiz_slug == quiz_slug,
+        Attempt.voided_at.is_(None)).values(voided_at=utcnow()))
+    voided = result.rowcount or 0
+    attempt_store.rebuild_quiz_progress(session, learner_id=learner.id, quiz_slug=quiz_slug)
+    record_audit(session, actor=actor, action="quiz.reset", cohort_id=cohort.id,
+                 subject_id=learner.id, detail={"quiz_slug": quiz_slug, "voided": voided})
+    session.commit()
+    return voided
+
+
+def as_json(report: LearnerReport) -> dict:
+    """The report for the JSON API: plain text instead of HTML, ISO 8601 times."""
+    learner = report.learner
+    return {
+        "id": learner.id, "display_name": learner.display_name, "email": learner.email,
+        "last_active": learner.last_active_at.isoformat(),
+        "chapters_read": [{"slug": slug, "title": title, "first_read": at.isoformat()}
+                          for slug, title, at in report.read],
+        "attempts": [{
+            "id": item.attempt.id, "quiz_slug": item.attempt.quiz_slug,
+            "quiz_title": item.quiz_title, "kind": item.attempt.kind,
+            "created_at": item.attempt.created_at.isoformat(),
+            "percent": item.attempt.percent, "passed": item.attempt.passed,
+            "voided": item.attempt.voided_at is not None,
+            "answers": [{"question_id": a.question_id, "prompt": a.prompt.striptags(),
+                         "chosen": a.chosen.striptags(), "correct": a.correct}
+                        for a in item.answers],
+        } for item in report.attempts],
+    }
