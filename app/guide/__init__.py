@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from app.guide.chapters import Chapter, check_links, load_chapter
 from app.guide.errors import ContentError, InvalidContent
+from app.guide.lab import Lab, load_lab
 from app.guide.matrix import Matrix, load_matrix
 from app.guide.quizzes import Question, Quiz, load_quizzes
 from app.guide.rendering import MarkdownRenderer
@@ -24,6 +25,7 @@ class Guide:
     sections: tuple[Section, ...]
     version: str
     _by_slug: dict[str, Chapter] = field(repr=False)
+    lab: Lab | None = None  # the matrix lab (content/lab.yaml), when the content has one
     quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
 
     def chapter(self, slug: str) -> Chapter | None:
@@ -61,11 +63,14 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     if not errors:  # links into a chapter that failed to load would only add noise
         errors.extend(check_links(by_slug))
     quizzes = load_quizzes(content_dir / "quizzes", renderer, by_slug, matrix, errors)
+    lab_path = content_dir / "lab.yaml"  # optional: content without a lab has no /lab pages
+    lab = _collect(errors, load_lab, lab_path, matrix, by_slug) if (
+        matrix and lab_path.exists()) else None
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
     return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
-                 version=_version(content_dir), _by_slug=by_slug,
+                 version=_version(content_dir), _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)))
 
 
