@@ -194,3 +194,59 @@ def describe_violations(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
         for v in violations)
+
+
+# --- accounts and progress: a database session on the app, sign-up/sign-in helpers
+
+@pytest.fixture
+def db(app):
+    """A session on the app's database, for factories and for checking stored rows."""
+    from sqlmodel import Session
+
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+def register(client: TestClient, email: str = "ada@example.com",
+             password: str = DEFAULT_PASSWORD, display_name: str = "Ada"):
+    """Create an account through the JSON API (the client is then signed in)."""
+    return client.post("/api/v1/auth/register",
+                       json={"email": email, "password": password, "display_name": display_name},
+                       headers={"X-CSRF-Token": csrf_token(client)})
+
+
+def login(client: TestClient, email: str = "ada@example.com", password: str = DEFAULT_PASSWORD):
+    """Sign in through the JSON API."""
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password},
+                       headers={"X-CSRF-Token": csrf_token(client)})
+
+
+@pytest.fixture
+def signed_in_client(client):
+    """`client`, registered and signed in as ada@example.com."""
+    response = register(client)
+    assert response.status_code == 201, response.text
+    return client
+
+
+# --- instructors (the instructor dashboard's tests; helpers in tests/cohort_helpers.py)
+
+@pytest.fixture
+def teacher(app):
+    """An instructor account (no password: tests sign it in with a session directly)."""
+    from tests.cohort_helpers import make_account
+
+    return make_account(app, email="teacher@example.com", role="instructor",
+                        display_name="Teacher One")
+
+
+@pytest.fixture
+def instructor_client(app, teacher):
+    """A client signed in as `teacher`; redirects are not followed."""
+    from tests.cohort_helpers import client_for
+
+    with client_for(app, teacher) as client:
+        yield client
