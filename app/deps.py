@@ -51,6 +51,12 @@ def start_session(request: Request, session: Session, learner: Learner) -> None:
     """Give this browser a new session cookie for `learner` (set by ResponseGuard)."""
     settings: Settings = request.app.state.settings
     token = sessions.create_session(session, learner=learner, days=settings.session_days)
+    set_session_cookie(request, learner, token)
+
+
+def set_session_cookie(request: Request, learner: Learner, token: str) -> None:
+    """Send `token` (of a session a service already stored) as this browser's session cookie."""
+    settings: Settings = request.app.state.settings
     request.state.new_session_token = token
     request.state.session_max_age = settings.session_days * 86400
     request.state.learner = learner

@@ -14,7 +14,8 @@ router = APIRouter(include_in_schema=False)
 def show_home(request: Request, guide: GuideDep, session: SessionDep, learner: CurrentLearner):
     marks = progress.chapter_marks(session, learner=learner)
     return request.app.state.templates.TemplateResponse(
-        request, "guide/home.html", {"guide": guide, "marks": marks})
+        request, "guide/home.html", {"guide": guide, "marks": marks,
+                                     "continue_url": progress.continue_at(learner, guide)[0]})
 
 
 @router.get("/chapters/{slug}", response_class=HTMLResponse)
