@@ -1,10 +1,16 @@
 """JSON schemas of the quiz API (v1). Strict: no silent coercion of `false` into a string."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Answer = list[str] | dict[str, str]
+# Submitted answers are checked by the grader, whose errors name the question
+# (`answers.<id>`); the schema still documents the two shapes.
+SubmittedAnswer = Annotated[object, WithJsonSchema({"anyOf": [
+    {"type": "array", "items": {"type": "string"}},
+    {"type": "object", "additionalProperties": {"enum": ["microsoft", "customer", "shared"]}},
+]})]
 CLIENT_ATTEMPT_ID = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                           description="a fresh UUID per attempt; replaying it stores nothing new",
                           examples=["0b7f9c1e-4a55-4f43-9d3b-2f5c1a9e7d10"])
@@ -60,7 +66,7 @@ class QuizPublic(BaseModel):
 
 class AttemptCreate(_In):
     client_attempt_id: str = CLIENT_ATTEMPT_ID
-    answers: dict[str, Answer] = ANSWERS
+    answers: dict[str, SubmittedAnswer] = ANSWERS
 
 
 class QuestionResult(BaseModel):
@@ -85,7 +91,7 @@ class AttemptPublic(BaseModel):
 
 
 class CheckCreate(_In):
-    answer: Answer
+    answer: SubmittedAnswer
 
 
 class CheckPublic(BaseModel):
