@@ -1,0 +1,158 @@
+"""Attempts under load and under a crash, against a real uvicorn process."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import FIXTURE_CONTENT, ROOT, TEST_SECRET, _wait_until_up, free_port
+
+ANSWERS = {
+    "alpha-single": ["microsoft"],
+    "alpha-multiple": ["data", "accounts"],
+    "alpha-tf": ["false"],
+    "alpha-matrix": {"information-and-data": "customer", "network-controls": "shared",
+                     "operating-system": "microsoft"},
+}
+
+
+def start_server(tmp_path, database_url: str, *, workers: int = 1):
+    port = free_port()
+    env = {**os.environ, "GUIDE_DATABASE_URL": database_url,
+           "GUIDE_CONTENT_DIR": str(FIXTURE_CONTENT), "GUIDE_VAR_DIR": str(tmp_path / "var"),
+           "GUIDE_SECRET_KEY": TEST_SECRET}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    _wait_until_up(base_url, process)
+    return process, base_url
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+class Learner:
+    """A browser: cookies (CSRF + session) and one HTTP client per thread that uses them."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        with httpx.Client(base_url=base_url) as client:
+            client.get("/healthz")
+            response = self._post(client, str(uuid.uuid4()))
+            assert response.status_code == 201, response.text
+            self.cookies = dict(client.cookies)
+
+    def submit(self, client_attempt_id: str, timeout: float = 30) -> httpx.Response:
+        with httpx.Client(base_url=self.base_url, cookies=self.cookies, timeout=timeout) as c:
+            return self._post(c, client_attempt_id)
+
+    @staticmethod
+    def _post(client: httpx.Client, client_attempt_id: str) -> httpx.Response:
+        return client.post("/api/v1/quizzes/alpha/attempts",
+                           json={"client_attempt_id": client_attempt_id, "answers": ANSWERS},
+                           headers={"X-CSRF-Token": client.cookies["csrftoken"]})
+
+
+def table_counts(database_url: str) -> dict[str, int]:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                  for table in ("learner", "attempt", "answer")}
+        counts["progress_attempts"] = connection.execute(
+            text("SELECT coalesce(sum(attempts), 0) FROM quiz_progress")).scalar_one()
+        counts["first"] = connection.execute(
+            text("SELECT count(*) FROM attempt WHERE is_first")).scalar_one()
+    engine.dispose()
+    return counts
+
+
+def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, database_url):
+    process, base_url = start_server(tmp_path, database_url, workers=2)
+    try:
+        learners = [Learner(base_url) for _ in range(5)]
+        # 50 submissions: 30 distinct (learner, id) pairs, 20 of them replayed at the same time
+        jobs = [(learners[i % 5], f"concurrent-{i:04d}") for i in range(30)]
+        jobs += jobs[:20]
+        barrier = threading.Barrier(len(jobs))
+        statuses: list[tuple[str, int]] = []
+
+        def run(learner: Learner, client_id: str) -> None:
+            barrier.wait()
+            statuses.append((client_id, learner.submit(client_id).status_code))
+
+        threads = [threading.Thread(target=run, args=job) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        stop(process)
+
+    assert len(statuses) == 50
+    by_id = Counter((client_id, status) for client_id, status in statuses)
+    for index in range(30):
+        client_id = f"concurrent-{index:04d}"
+        assert by_id[(client_id, 201)] == 1, statuses
+        assert by_id[(client_id, 200)] == (1 if index < 20 else 0), statuses
+    counts = table_counts(database_url)
+    assert counts == {"learner": 5, "attempt": 35, "answer": 140, "progress_attempts": 35,
+                      "first": 5}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_sigkill_during_submissions_loses_no_acknowledged_attempt(tmp_path):
+    database = tmp_path / "crash.db"
+    process, base_url = start_server(tmp_path, f"sqlite:///{database}")
+    acknowledged: list[str] = []
+    stop_flag = threading.Event()
+    try:
+        learner = Learner(base_url)
+
+        def stream() -> None:
+            while not stop_flag.is_set():
+                client_id = str(uuid.uuid4())
+                try:
+                    if learner.submit(client_id, timeout=5).status_code == 201:
+                        acknowledged.append(client_id)
+                except httpx.HTTPError:
+                    return  # the server is gone
+
+        threads = [threading.Thread(target=stream) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        stop_flag.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    finally:
+        stop_flag.set()
+        stop(process)
+
+    assert len(acknowledged) > 10
+    connection = sqlite3.connect(database)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = {row[0] for row in connection.execute("SELECT client_attempt_id FROM attempt")}
+        answers_per_attempt = set(connection.execute(
+            "SELECT count(answer.id) FROM attempt LEFT JOIN answer "
+            "ON answer.attempt_id = attempt.id GROUP BY attempt.id").fetchall())
+    finally:
+        connection.close()
+    assert set(acknowledged) <= stored
+    assert answers_per_attempt == {(4,)}  # no attempt was half-written
