@@ -44,6 +44,35 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Fill a demo cohort in one transaction (see app/services/demo_data.py)."""
+    import time
+
+    from sqlmodel import Session
+
+    from app.db import make_engine, writer
+    from app.guide import load_guide
+    from app.migrations import upgrade_database
+    from app.services.accounts import hasher
+    from app.services.demo_data import seed_demo
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    engine = writer(make_engine(settings.resolved_database_url))
+    upgrade_database(engine)
+    started = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as session:
+        summary = seed_demo(session, load_guide(settings.content_dir), learners=args.learners,
+                            cohort_name=args.cohort, seed=args.seed,
+                            instructor_email=args.instructor_email,
+                            password_hash=hasher.hash(password) if password else None)
+        session.commit()
+    print(f"cohort {summary.cohort_id} ({args.cohort}, join code {summary.join_code}): "
+          f"{summary.learners} learners, {summary.visits} chapter visits, "
+          f"{summary.attempts} attempts, {summary.answers} answers "
+          f"in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="guide", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("revision", nargs="?", default="head")
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    seed = commands.add_parser("seed-demo", help="fill a demo cohort with learners and answers")
+    seed.add_argument("--learners", type=int, required=True)
+    seed.add_argument("--cohort", required=True, help="cohort name (reused if it exists)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    seed.add_argument("--instructor-email", default="demo-instructor@example.com",
+                      help="the cohort's owner, created as an instructor if missing")
+    seed.add_argument("--password-stdin", action="store_true",
+                      help="read a password for a newly created instructor from stdin")
+    seed.set_defaults(handler=cmd_seed_demo)
     return parser
 
 

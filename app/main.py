@@ -14,6 +14,7 @@ from app.routes import accounts, api_docs, api_quizzes, health, quizzes
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
+from app.routes import reports as report_routes
 from app.security import RequestGuard, ResponseGuard
 from app.templating import make_templates
 
@@ -21,7 +22,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
            api_docs.router, lab_routes.router,
-           accounts.router, progress_routes.router)
+           accounts.router, progress_routes.router,
+           report_routes.router)
 
 
 class CachedStatic(StaticFiles):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Text, and_, case, cast, func
 from sqlmodel import Session, select
 
+from app.errors import NotFound
 from app.guide import Guide, Quiz
 from app.models import Answer, Attempt, CohortMember
 from app.services.answer_text import Lexicon, build_lexicon, response_text
@@ -71,6 +72,26 @@ class ReportCache:
             if len(self._entries) >= self.max_entries:
                 self._entries.pop(next(iter(self._entries)))
             self._entries[key] = (fingerprint, time.monotonic() + CACHE_SECONDS, report)
+
+
+NO_STATS = ItemStats(None, None, None, None, None)
+
+
+def get_quiz(guide: Guide, slug: str) -> Quiz:
+    quiz = guide.quiz(slug)
+    if quiz is None:
+        raise NotFound(f"There is no quiz {slug!r}.")
+    return quiz
+
+
+def fmt(value: float | None, digits: int = 1, *, scale: float = 1.0, suffix: str = "") -> str:
+    """A statistic for people: rounded, and a dash where Moodle has no value."""
+    return "–" if value is None else f"{value * scale:.{digits}f}{suffix}"
+
+
+def shown(report: QuizReport, item: ItemReport) -> ItemStats:
+    """The item's statistics, or none at all while there are too few responses to trust."""
+    return item.stats if report.enough_data else NO_STATS
 
 
 def flags_for(stats: ItemStats) -> tuple[str, ...]:
@@ -183,3 +204,17 @@ def cohort_reports(session: Session, *, cohort_id: int, guide: Guide,
     lexicon = build_lexicon(guide)
     return [quiz_report(session, cohort_id=cohort_id, quiz=quiz, lexicon=lexicon, cache=cache)
             for quiz in guide.quizzes.values()]
+
+
+def item_rows(found: list[QuizReport]) -> list[dict]:
+    """The items API's rows: facility as a fraction, discrimination figures in percent."""
+    rows = []
+    for report in found:
+        for item in report.items:
+            stats = shown(report, item)
+            rows.append({"quiz_slug": report.quiz_slug, "question_id": item.question_id,
+                         "responses": report.responses, "facility": stats.facility,
+                         "discrimination": stats.discrimination_index,
+                         "discriminative_efficiency": stats.discriminative_efficiency,
+                         "most_common_wrong": item.most_common_wrong})
+    return rows

@@ -1,0 +1,199 @@
+"""CSV exports of a cohort, streamed: memory stays flat whatever the cohort's size.
+
+Each generator runs one query whose rows are fetched in batches (`yield_per`) and written
+through csv.writer into a small buffer that is handed out every CHUNK_ROWS rows. Times are
+ISO 8601 in UTC. Text cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from sqlalchemy import Text, case, cast, func, type_coerce
+from sqlmodel import Session, select
+
+from app.guide import Guide
+from app.models import Answer, Attempt, ChapterVisit, CohortMember, Learner, QuizProgress
+from app.models.types import UTCDateTime
+from app.services.answer_text import build_lexicon, prompt_text, response_text
+from app.services.progress import quiz_catalogue
+from app.services.reports import QuizReport, shown
+
+CHUNK_ROWS = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_CACHE_MAX = 50_000  # distinct (question, response) pairs kept as text; bounds memory
+
+
+def safe(value: str | None) -> str:
+    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def _number(value: float | None, digits: int = 4) -> str:
+    return "" if value is None else str(round(value, digits))
+
+
+def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text in chunks of CHUNK_ROWS rows, header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    pending = 0
+    for row in rows:
+        writer.writerow(row)
+        pending += 1
+        if pending >= CHUNK_ROWS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+# --- progress.csv: one row per learner
+
+def progress_csv(session: Session, *, cohort_id: int, guide: Guide) -> Iterator[str]:
+    """Learner, then per chapter 'read' and first read time, per quiz (and the lab) best %."""
+    chapters = [c.slug for c in guide.chapters]
+    quizzes = [q.slug for q in quiz_catalogue(guide)]
+    header = ["learner_id", "display_name", "email", "joined_at", "last_active_at"]
+    for slug in chapters:
+        header += [f"read:{slug}", f"first_read_at:{slug}"]
+    header += [f"best_percent:{slug}" for slug in quizzes]
+    return _stream(header, _progress_rows(session, cohort_id, chapters, quizzes))
+
+
+def _progress_rows(session: Session, cohort_id: int, chapters: list[str],
+                   quizzes: list[str]) -> Iterator[list]:
+    visits = (select(ChapterVisit.learner_id, *[
+        type_coerce(func.min(case((ChapterVisit.chapter_slug == slug,
+                                   ChapterVisit.first_visited_at))), UTCDateTime)
+        .label(f"v{i}") for i, slug in enumerate(chapters)])
+        .join(CohortMember, CohortMember.learner_id == ChapterVisit.learner_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .group_by(ChapterVisit.learner_id).subquery())
+    best = (select(QuizProgress.learner_id, *[
+        func.max(case((QuizProgress.quiz_slug == slug, QuizProgress.best_percent)))
+        .label(f"q{i}") for i, slug in enumerate(quizzes)])
+        .join(CohortMember, CohortMember.learner_id == QuizProgress.learner_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .group_by(QuizProgress.learner_id).subquery())
+    statement = (
+        select(Learner.id, Learner.display_name, Learner.email, CohortMember.joined_at,
+               Learner.last_active_at, *[visits.c[f"v{i}"] for i in range(len(chapters))],
+               *[best.c[f"q{i}"] for i in range(len(quizzes))])
+        .join(CohortMember, CohortMember.learner_id == Learner.id)
+        .outerjoin(visits, visits.c.learner_id == Learner.id)
+        .outerjoin(best, best.c.learner_id == Learner.id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(Learner.id).execution_options(yield_per=CHUNK_ROWS))
+    first_visit = 5
+    first_quiz = first_visit + len(chapters)
+    for row in session.exec(statement):
+        out = [row[0], safe(row[1]), safe(row[2]), iso(row[3]), iso(row[4])]
+        for read_at in row[first_visit:first_quiz]:
+            out += ["yes" if read_at else "no", iso(read_at)]
+        out += [_number(p, 2) for p in row[first_quiz:]]
+        yield out
+
+
+# --- responses.csv: one row per answer
+
+RESPONSE_HEADER = ["learner_id", "display_name", "email", "attempt_id", "quiz_slug", "kind",
+                   "first_attempt", "voided", "answered_at", "question_id", "question",
+                   "answer", "correct", "score", "max_score"]
+
+
+def responses_csv(session: Session, *, cohort_id: int, guide: Guide) -> Iterator[str]:
+    """Every answer of the cohort's learners, learner by learner, in readable words."""
+    header = _line(RESPONSE_HEADER)
+    lines = _response_lines(session, cohort_id, guide)
+    while True:
+        # A million rows go through here: lines are joined by hand, not by csv.writer, and
+        # the long, repeated texts are escaped once and cached (see `_line`).
+        chunk = [header, *itertools.islice(lines, CHUNK_ROWS)]
+        yield "".join(chunk)
+        if len(chunk) <= CHUNK_ROWS:
+            return
+        header = ""
+
+
+def _field(value) -> str:
+    """One CSV field as csv.writer (QUOTE_MINIMAL) writes it."""
+    text = str(value)
+    if any(c in text for c in '",\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _line(values) -> str:
+    return ",".join(map(_field, values)) + "\r\n"
+
+
+def _response_lines(session: Session, cohort_id: int, guide: Guide) -> Iterator[str]:
+    lexicon = build_lexicon(guide)
+    # Ordered the way the indexes already are (member, then learner+quiz, then attempt), so
+    # SQLite streams without sorting a million rows first.
+    statement = (
+        select(Learner.id, Learner.display_name, Learner.email, Attempt.id, Attempt.quiz_slug,
+               Attempt.kind, Attempt.is_first, Attempt.voided_at.is_not(None),
+               Attempt.created_at, Answer.question_id, cast(Answer.response, Text),
+               Answer.correct, Answer.score, Answer.max_score)
+        .select_from(CohortMember)
+        .join(Learner, Learner.id == CohortMember.learner_id)
+        .join(Attempt, Attempt.learner_id == CohortMember.learner_id)
+        .join(Answer, Answer.attempt_id == Attempt.id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(CohortMember.learner_id, Attempt.quiz_slug, Attempt.id, Answer.id)
+        .execution_options(yield_per=CHUNK_ROWS))
+    texts: dict[tuple[str, str], str] = {}
+    attempt_id, prefix = None, ""
+    for (learner_id, name, email, this_attempt, quiz_slug, kind, is_first, voided, created_at,
+         question_id, response, correct, score, max_score) in session.exec(statement):
+        if this_attempt != attempt_id:  # the attempt's columns, escaped once per attempt
+            attempt_id = this_attempt
+            prefix = _line([learner_id, safe(name), safe(email), this_attempt, quiz_slug, kind,
+                            _yes(is_first), _yes(voided), iso(created_at)])[:-2]
+        words = texts.get((question_id, response))
+        if words is None:
+            words = _line([question_id, safe(prompt_text(lexicon, question_id)),
+                           safe(response_text(lexicon, question_id, json.loads(response)))])[:-2]
+            if len(texts) < TEXT_CACHE_MAX:
+                texts[(question_id, response)] = words
+        yield f"{prefix},{words},{_yes(correct)},{score},{max_score}\r\n"
+
+
+def _yes(value) -> str:
+    return "yes" if value else "no"
+
+
+# --- items.csv: item statistics, one row per question
+
+ITEM_HEADER = ["quiz_slug", "question_id", "question", "responses", "facility_percent", "sd",
+               "discrimination_index", "discriminative_efficiency", "effective_weight",
+               "most_common_wrong", "most_common_wrong_count", "flags"]
+
+
+def items_csv(reports: list[QuizReport]) -> Iterator[str]:
+    """Item statistics from first attempts; empty cells where there is no value."""
+    return _stream(ITEM_HEADER, (_item_row(report, item) for report in reports
+                                 for item in report.items))
+
+
+def _item_row(report: QuizReport, item) -> list:
+    stats = shown(report, item)
+    facility = None if stats.facility is None else 100 * stats.facility
+    return [report.quiz_slug, item.question_id, safe(item.prompt), report.responses,
+            _number(facility, 1), _number(stats.sd), _number(stats.discrimination_index, 1),
+            _number(stats.discriminative_efficiency, 1), _number(stats.effective_weight, 1),
+            safe(item.most_common_wrong), item.most_common_wrong_count,
+            safe("; ".join(item.flags) if report.enough_data else "not enough data")]
