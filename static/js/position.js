@@ -25,9 +25,11 @@
     }).catch(function () { sent = null; }); // offline: try again on the next change
   }
 
-  // The heading in view is the last one whose top has passed a third of the window.
+  // The section being read is the last one whose heading has reached the top of the window
+  // (a jump to #anchor puts its heading there, below the scroll padding).
+  var TOP_LINE_PX = 64;
   function headingInView() {
-    var line = window.innerHeight / 3, found = null;
+    var line = TOP_LINE_PX, found = null;
     for (var i = 0; i < headings.length; i++) {
       if (headings[i].getBoundingClientRect().top > line) break;
       found = headings[i].id;

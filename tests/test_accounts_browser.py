@@ -1,0 +1,57 @@
+"""Accounts and progress in a real browser: register, sign out, sign in, the reading position,
+and axe-core audits of /login, /register and /progress."""
+
+import pytest
+
+from tests.conftest import axe_serious_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+def assert_accessible(page) -> None:
+    violations = axe_serious_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
+    page.goto(live_server + "/chapters/why-it-matters")  # first contact: shared page
+    page.goto(live_server + "/chapters/why-it-matters")  # returning browser: recorded
+
+    page.goto(live_server + "/register?next=/progress")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Display name").fill("Ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/progress")
+    assert "Signed in as Ada" in page.locator("main").inner_text()
+    chapter = page.locator("ol.progress-chapters li").first
+    assert "✓ Read" in chapter.inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/login?next=/progress")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "not right" in page.get_by_role("alert").inner_text()
+    assert_accessible(page)  # the error state too
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/progress")
+    assert "✓ Read" in page.locator("ol.progress-chapters li").first.inner_text()
+
+
+def test_reading_position_is_reported_and_offered_on_return(page, live_server):
+    page.goto(live_server + "/")
+    with page.expect_response("**/api/v1/me/position") as reported:
+        page.goto(live_server + "/chapters/why-it-matters#threats")
+    assert reported.value.status == 204
+
+    page.goto(live_server + "/progress")
+    continue_link = page.get_by_role("link", name="Continue where you left off")
+    assert continue_link.get_attribute("href") == "/chapters/why-it-matters#threats"
+    assert_accessible(page)
