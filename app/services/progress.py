@@ -76,12 +76,8 @@ class LearnerProgress:
 
 def quiz_catalogue(guide) -> list[QuizInfo]:
     """Every quiz a learner can pass, in guide order, plus the matrix lab."""
-    quizzes = getattr(guide, "quizzes", None) or {}
-    catalogue = [
-        QuizInfo(slug=slug, title=quiz.title, chapter_slug=quiz.chapter_slug,
-                 url=quiz.url)
-        for slug, quiz in quizzes.items()
-    ]
+    catalogue = [QuizInfo(slug=slug, title=quiz.title, chapter_slug=quiz.chapter_slug,
+                          url=quiz.url) for slug, quiz in guide.quizzes.items()]
     catalogue.append(QuizInfo(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug=None, url=LAB_URL))
     return catalogue
 
