@@ -40,7 +40,12 @@ class QuizProgress(SQLModel, table=True):
     """
 
     __tablename__ = "quiz_progress"
-    __table_args__ = (Index("ix_quiz_progress_quiz", "quiz_slug"),)
+    __table_args__ = (
+        Index("ix_quiz_progress_quiz", "quiz_slug"),
+        # Covering index for the dashboard's per-learner aggregates (migration 0002).
+        Index("ix_quiz_progress_learner_status", "learner_id", "quiz_slug", "passed",
+              "failed_attempts", "best_percent"),
+    )
 
     learner_id: int = Field(foreign_key="learner.id", primary_key=True, ondelete="CASCADE")
     quiz_slug: str = Field(max_length=80, primary_key=True)

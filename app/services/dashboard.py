@@ -8,7 +8,7 @@ size, and never touches the answer table.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from app.guide import Guide
@@ -39,11 +39,11 @@ class LearnerRow:
     display_name: str
     email: str | None
     last_active: datetime
-    chapters_read: int
-    quizzes_passed: int
-    completion_percent: float
     stuck: bool
-    struggling: bool
+    chapters_read: int = 0
+    quizzes_passed: int = 0
+    completion_percent: float = 0.0
+    struggling: bool = False
     read: set[str] = field(default_factory=set)
     quizzes: dict[str, QuizProgress] = field(default_factory=dict)
 
@@ -84,81 +84,91 @@ def _totals(guide: Guide) -> tuple[list[str], list[str]]:
     return [c.slug for c in guide.chapters], [slug for slug, _ in quiz_columns(guide)]
 
 
-def _learner_aggregates(cohort_id: int, chapter_slugs: list[str], quiz_slugs: list[str],
-                        stuck_before: datetime):
-    """A subquery: one row per member with their counts and flags."""
-    reads = (select(ChapterVisit.learner_id, func.count().label("n"))
-             .join(CohortMember, CohortMember.learner_id == ChapterVisit.learner_id)
-             .where(CohortMember.cohort_id == cohort_id,
-                    ChapterVisit.chapter_slug.in_(chapter_slugs))
-             .group_by(ChapterVisit.learner_id).subquery())
-    failing = and_(QuizProgress.failed_attempts >= STRUGGLING_FAILURES,
+def _failing(quiz_slugs: list[str]):
+    """EXISTS a quiz this learner failed at least twice and has not passed."""
+    return (select(QuizProgress.learner_id)
+            .where(QuizProgress.learner_id == Learner.id, QuizProgress.quiz_slug.in_(quiz_slugs),
+                   QuizProgress.failed_attempts >= STRUGGLING_FAILURES,
                    QuizProgress.passed.is_(False))
-    quizzes = (select(QuizProgress.learner_id,
-                      func.sum(case((QuizProgress.passed, 1), else_=0)).label("passed"),
-                      func.max(case((failing, 1), else_=0)).label("struggling"))
-               .join(CohortMember, CohortMember.learner_id == QuizProgress.learner_id)
-               .where(CohortMember.cohort_id == cohort_id,
-                      QuizProgress.quiz_slug.in_(quiz_slugs))
-               .group_by(QuizProgress.learner_id).subquery())
-    chapters_read = func.coalesce(reads.c.n, 0)
-    quizzes_passed = func.coalesce(quizzes.c.passed, 0)
-    return (select(Learner.id, Learner.display_name, Learner.email, Learner.last_active_at,
-                   chapters_read.label("chapters_read"),
-                   quizzes_passed.label("quizzes_passed"),
-                   (chapters_read + quizzes_passed).label("done"),
-                   func.coalesce(quizzes.c.struggling, 0).label("struggling"),
-                   case((Learner.last_active_at < stuck_before, 1), else_=0).label("stuck"))
-            .join(CohortMember, CohortMember.learner_id == Learner.id)
-            .join(reads, reads.c.learner_id == Learner.id, isouter=True)
-            .join(quizzes, quizzes.c.learner_id == Learner.id, isouter=True)
-            .where(CohortMember.cohort_id == cohort_id)).subquery()
+            .exists())
 
 
-def _filtered(rows, query: HeatmapQuery):
-    statement = select(*rows.c)
+def _done(chapter_slugs: list[str], quiz_slugs: list[str]):
+    """Chapters read + quizzes passed, per learner: two index-only correlated counts."""
+    reads = (select(func.count()).select_from(ChapterVisit)
+             .where(ChapterVisit.learner_id == Learner.id,
+                    ChapterVisit.chapter_slug.in_(chapter_slugs)).scalar_subquery())
+    passed = (select(func.count()).select_from(QuizProgress)
+              .where(QuizProgress.learner_id == Learner.id,
+                     QuizProgress.quiz_slug.in_(quiz_slugs), QuizProgress.passed.is_(True))
+              .scalar_subquery())
+    return reads + passed
+
+
+def _members(cohort_id: int, query: HeatmapQuery, quiz_slugs: list[str],
+             stuck_before: datetime):
+    """The cohort's learners that match the text and flag filters (no aggregates yet)."""
+    statement = (select(Learner.id, Learner.display_name, Learner.email, Learner.last_active_at)
+                 .join(CohortMember, CohortMember.learner_id == Learner.id)
+                 .where(CohortMember.cohort_id == cohort_id))
     if query.q:
-        pattern = "%" + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        statement = statement.where(or_(func.lower(rows.c.display_name).like(pattern, escape="\\"),
-                                        func.lower(rows.c.email).like(pattern, escape="\\")))
-    if query.flag:
-        statement = statement.where(rows.c[query.flag] == 1)
+        pattern = _contains(query.q.lower())
+        statement = statement.where(or_(func.lower(Learner.display_name).like(pattern, escape="\\"),
+                                        func.lower(Learner.email).like(pattern, escape="\\")))
+    if query.flag == "stuck":
+        statement = statement.where(Learner.last_active_at < stuck_before)
+    elif query.flag == "struggling":
+        statement = statement.where(_failing(quiz_slugs))
     return statement
 
 
-def _ordering(rows, sort: str):
-    name, key = func.lower(rows.c.display_name), sort.lstrip("-")
-    column = {"name": name, "completion": rows.c.done, "last_active": rows.c.last_active_at}[key]
+def _contains(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _ordering(sort: str, chapter_slugs: list[str], quiz_slugs: list[str]):
+    name, key = func.lower(Learner.display_name), sort.lstrip("-")
+    column = {"name": name, "last_active": Learner.last_active_at}.get(key)
+    if column is None:  # completion: only this sort needs per-learner counts for everyone
+        column = _done(chapter_slugs, quiz_slugs)
     primary = column.desc() if sort.startswith("-") else column.asc()
-    return (primary, name.asc(), rows.c.id.asc())
+    return (primary, name.asc(), Learner.id.asc())
 
 
 def cohort_heatmap(session: Session, *, cohort: Cohort, guide: Guide, query: HeatmapQuery,
                    stuck_days: int, now: datetime | None = None) -> HeatmapPage:
-    """One page of the cohort's learners, sorted and filtered, with their heatmap cells."""
+    """One page of the cohort's learners, sorted and filtered, with their heatmap cells.
+
+    Sorting by name or last activity pages the members first and aggregates only the page;
+    sorting by completion and the "struggling" filter use index-only correlated counts.
+    """
     chapter_slugs, quiz_slugs = _totals(guide)
     stuck_before = (now or utcnow()) - timedelta(days=stuck_days)
-    rows = _learner_aggregates(cohort.id, chapter_slugs, quiz_slugs, stuck_before)
-    statement = _filtered(rows, query)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    page_rows = session.exec(statement.order_by(*_ordering(rows, query.sort))
+    members = _members(cohort.id, query, quiz_slugs, stuck_before)
+    total = session.exec(select(func.count()).select_from(members.subquery())).one()
+    page_rows = session.exec(members.order_by(*_ordering(query.sort, chapter_slugs, quiz_slugs))
                              .limit(query.per_page)
                              .offset((query.page - 1) * query.per_page)).all()
-    learners = [_learner_row(row, len(chapter_slugs), len(quiz_slugs)) for row in page_rows]
+    learners = [LearnerRow(id=row.id, display_name=row.display_name, email=row.email,
+                           last_active=row.last_active_at, stuck=row.last_active_at < stuck_before)
+                for row in page_rows]
     _fill_cells(session, learners, chapter_slugs, quiz_slugs)
+    for learner in learners:
+        _summarise(learner, len(chapter_slugs), len(quiz_slugs))
     return HeatmapPage(total=total, query=query, learners=learners)
 
 
-def _learner_row(row, chapters_total: int, quizzes_total: int) -> LearnerRow:
-    return LearnerRow(
-        id=row.id, display_name=row.display_name, email=row.email,
-        last_active=row.last_active_at, chapters_read=row.chapters_read,
-        quizzes_passed=row.quizzes_passed, stuck=bool(row.stuck),
-        struggling=bool(row.struggling),
-        completion_percent=completion_percent(
-            chapters_read=row.chapters_read, quizzes_passed=row.quizzes_passed,
-            chapters_total=chapters_total, quizzes_total=quizzes_total))
+def _summarise(learner: LearnerRow, chapters_total: int, quizzes_total: int) -> None:
+    """Counts and flags of one page row, from the cells already loaded for it."""
+    learner.chapters_read = len(learner.read)
+    learner.quizzes_passed = sum(1 for q in learner.quizzes.values() if q.passed)
+    learner.struggling = any(q.failed_attempts >= STRUGGLING_FAILURES and not q.passed
+                             for q in learner.quizzes.values())
+    learner.completion_percent = completion_percent(
+        chapters_read=learner.chapters_read, quizzes_passed=learner.quizzes_passed,
+        chapters_total=chapters_total, quizzes_total=quizzes_total)
 
 
 def _fill_cells(session: Session, learners: list[LearnerRow], chapter_slugs: list[str],
