@@ -266,3 +266,11 @@ def test_scenarios_reject_unknown_cards_and_choices(real_client, field, value):
     response = real_client.post("/lab/scenarios",
                                 data={"csrf_token": csrf_token(real_client), field: value})
     assert response.status_code == 422, response.text
+
+
+def test_how_it_works_links_to_the_lab_from_the_matrix_section(real_client):
+    page = soup(real_client.get("/chapters/how-it-works"))
+    heading = page.select_one("h2#the-matrix")
+    paragraph = heading.find_next_sibling("p")
+    assert paragraph.select_one("a[href='/lab']") is not None
+    assert page.select_one("nav.site-nav a[href='/lab']") is not None
