@@ -302,3 +302,10 @@ def test_register_while_signed_in_is_refused(signed_in_client, db):
 
     assert response.status_code == 409
     assert count(db, Learner) == 1
+
+
+def test_header_sign_in_link_returns_to_the_current_page(client):
+    page = BeautifulSoup(client.get("/chapters/beta").text, "html.parser")
+
+    link = page.select_one("header .site-nav").find("a", string="Sign in")
+    assert link["href"] == "/login?next=/chapters/beta"
