@@ -5,11 +5,12 @@ last_percent); `best_percent` and `passed` come from full attempts only, because
 the missed questions alone says nothing about the whole quiz.
 """
 
-from sqlalchemy import case, func, insert, or_, update
+from sqlalchemy import bindparam, case, func, insert, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
-from app.db import upsert
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, Learner, QuizProgress
 from app.models.types import utcnow
@@ -17,6 +18,38 @@ from app.services.grading import GradedAnswer, summarise
 
 FULL = "full"
 RETRY = "retry"
+
+# Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
+# Core, so each submission only binds parameters and the write lock is held briefly.
+_ATTEMPT, _ANSWER = Attempt.__table__, Answer.__table__
+_PROGRESS, _LEARNER = QuizProgress.__table__, Learner.__table__
+_FIND = select(_ATTEMPT).where(_ATTEMPT.c.learner_id == bindparam("b_learner"),
+                               _ATTEMPT.c.client_attempt_id == bindparam("b_client_id"))
+_HAS_FULL = select(_ATTEMPT.c.id).where(
+    _ATTEMPT.c.learner_id == bindparam("b_learner"), _ATTEMPT.c.quiz_slug == bindparam("b_quiz"),
+    _ATTEMPT.c.kind == FULL, _ATTEMPT.c.voided_at.is_(None)).limit(1)
+_INSERT_ATTEMPT = insert(_ATTEMPT)
+_INSERT_ANSWERS = insert(_ANSWER)
+_TOUCH_LEARNER = (update(_LEARNER).where(_LEARNER.c.id == bindparam("b_learner"))
+                  .values(last_active_at=bindparam("b_now")))
+
+
+def _progress_upsert(dialect):
+    """INSERT ... ON CONFLICT DO UPDATE of the summary row (SQLite and PostgreSQL alike)."""
+    statement = dialect.insert(_PROGRESS)
+    new, old = statement.excluded, _PROGRESS.c
+    return statement.on_conflict_do_update(
+        index_elements=["learner_id", "quiz_slug"],
+        set_={"attempts": old.attempts + 1,
+              "failed_attempts": old.failed_attempts + new.failed_attempts,
+              "best_percent": case((new.best_percent > old.best_percent, new.best_percent),
+                                   else_=old.best_percent),
+              "last_percent": new.last_percent,
+              "passed": or_(old.passed, new.passed),
+              "last_attempt_at": new.last_attempt_at})
+
+
+_UPSERT_PROGRESS = {"sqlite": _progress_upsert(sqlite), "postgresql": _progress_upsert(postgresql)}
 
 
 def save_attempt(session: Session, *, learner: Learner, quiz_slug: str, client_attempt_id: str,
@@ -28,34 +61,36 @@ def save_attempt(session: Session, *, learner: Learner, quiz_slug: str, client_a
     False and stores nothing. Returns (attempt, True) when the attempt is new.
     """
     learner_id = learner.id
-    existing = _find_by_client_id(session, learner_id, client_attempt_id)
-    if existing is not None:
-        return _same_quiz(existing, quiz_slug), False
+    connection = session.connection()
     score, max_score, percent = summarise(graded)
-    passed = percent >= pass_percent
-    now = utcnow()
+    passed, full, now = percent >= pass_percent, kind == FULL, utcnow()
     # The progress upsert comes first: on PostgreSQL it locks this learner's summary row, so
     # concurrent attempts at the same quiz queue here and the is_first check below is exact.
     # On SQLite the write transaction began IMMEDIATE and is already alone.
-    _bump_progress(session, learner_id=learner_id, quiz_slug=quiz_slug, kind=kind,
-                   percent=percent, passed=passed, now=now)
-    is_first = kind == FULL and not _has_full_attempt(session, learner_id, quiz_slug)
+    connection.execute(_UPSERT_PROGRESS[connection.dialect.name], {
+        "learner_id": learner_id, "quiz_slug": quiz_slug, "attempts": 1,
+        "failed_attempts": int(not passed), "best_percent": percent if full else 0.0,
+        "last_percent": percent, "passed": passed and full, "last_attempt_at": now})
+    is_first = full and connection.execute(
+        _HAS_FULL, {"b_learner": learner_id, "b_quiz": quiz_slug}).first() is None
     attempt = Attempt(learner_id=learner_id, quiz_slug=quiz_slug,
                       client_attempt_id=client_attempt_id, kind=kind, is_first=is_first,
                       score=score, max_score=max_score, percent=percent, passed=passed,
                       created_at=now)
-    session.add(attempt)
     try:
-        session.flush()
+        attempt.id = connection.execute(
+            _INSERT_ATTEMPT, attempt.model_dump(exclude={"id"})).inserted_primary_key[0]
     except IntegrityError:
-        # Another request with the same client_attempt_id committed first.
+        # A replay (or a concurrent twin) of a stored attempt. Inserting optimistically and
+        # rolling back on the rare replay saves a look-up on every new submission.
         session.rollback()
-        existing = _find_by_client_id(session, learner_id, client_attempt_id)
-        return _same_quiz(existing, quiz_slug), False
+        return _same_quiz(_find_by_client_id(session, learner_id, client_attempt_id),
+                          quiz_slug), False
     if graded:
-        session.exec(insert(Answer), params=[_answer_row(attempt.id, g) for g in graded])
-    session.exec(update(Learner).where(Learner.id == learner_id).values(last_active_at=now))
+        connection.execute(_INSERT_ANSWERS, [_answer_row(attempt.id, g) for g in graded])
+    connection.execute(_TOUCH_LEARNER, {"b_learner": learner_id, "b_now": now})
     session.commit()
+    make_transient_to_detached(attempt)  # behaves as if loaded: session.add() updates it
     return attempt, True
 
 
@@ -72,37 +107,14 @@ def _answer_row(attempt_id: int, graded: GradedAnswer) -> dict:
             "correct": graded.correct, "score": graded.score, "max_score": graded.max_score}
 
 
-def _bump_progress(session: Session, *, learner_id: int, quiz_slug: str, kind: str,
-                   percent: float, passed: bool, now) -> None:
-    table = QuizProgress.__table__
-    full = kind == FULL
-    best = percent if full else 0.0
-    upsert(session, table,
-           values={"learner_id": learner_id, "quiz_slug": quiz_slug, "attempts": 1,
-                   "failed_attempts": int(not passed), "best_percent": best,
-                   "last_percent": percent, "passed": passed and full,
-                   "last_attempt_at": now},
-           keys=["learner_id", "quiz_slug"],
-           update={"attempts": table.c.attempts + 1,
-                   "failed_attempts": table.c.failed_attempts + int(not passed),
-                   "best_percent": case((table.c.best_percent < best, best),
-                                        else_=table.c.best_percent),
-                   "last_percent": percent,
-                   "passed": or_(table.c.passed, passed and full),
-                   "last_attempt_at": now})
-
-
-def _has_full_attempt(session: Session, learner_id: int, quiz_slug: str) -> bool:
-    statement = select(Attempt.id).where(
-        Attempt.learner_id == learner_id, Attempt.quiz_slug == quiz_slug,
-        Attempt.kind == FULL, Attempt.voided_at.is_(None)).limit(1)
-    return session.exec(statement).first() is not None
-
-
 def _find_by_client_id(session: Session, learner_id: int, client_attempt_id: str):
-    statement = select(Attempt).where(Attempt.learner_id == learner_id,
-                                      Attempt.client_attempt_id == client_attempt_id)
-    return session.exec(statement).first()
+    row = session.connection().execute(
+        _FIND, {"b_learner": learner_id, "b_client_id": client_attempt_id}).first()
+    if row is None:
+        return None
+    attempt = Attempt(**row._mapping)
+    make_transient_to_detached(attempt)
+    return attempt
 
 
 def rebuild_quiz_progress(session: Session, *, learner_id: int, quiz_slug: str) -> None:
