@@ -309,3 +309,12 @@ def test_header_sign_in_link_returns_to_the_current_page(client):
 
     link = page.select_one("header .site-nav").find("a", string="Sign in")
     assert link["href"] == "/login?next=/chapters/beta"
+
+
+def test_register_rejects_an_oversized_body_and_stores_nothing(client, db):
+    response = client.post("/api/v1/auth/register", headers={"X-CSRF-Token": csrf_token(client)},
+                           json={"email": "a@example.com", "password": DEFAULT_PASSWORD,
+                                 "display_name": "x" * 70_000})
+
+    assert response.status_code == 413
+    assert count(db, Learner) == 0
