@@ -73,6 +73,41 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_create_instructor(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an instructor (or admin) account, or promote an existing one."""
+    from app.db import make_engine, session_scope, writer
+    from app.errors import AppError
+    from app.migrations import upgrade_database
+    from app.services import accounts, instructors
+
+    engine = writer(make_engine(settings.resolved_database_url))
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        exists = accounts.find_account(session, email=args.email) is not None
+        password = None if exists else _read_password(args.password_stdin)
+        try:
+            learner, created = instructors.create_or_promote(
+                session, email=args.email, password=password,
+                display_name=args.display_name, admin=args.admin)
+        except AppError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+    print(f"{'created' if created else 'promoted'} {learner.email} as {learner.role}")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Repeat the password: "):
+        print("error: the passwords differ", file=sys.stderr)
+        raise SystemExit(1)
+    return password
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="guide", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--password-stdin", action="store_true",
                       help="read a password for a newly created instructor from stdin")
     seed.set_defaults(handler=cmd_seed_demo)
+    instructor = commands.add_parser(
+        "create-instructor", help="create an instructor account, or promote an existing one")
+    instructor.add_argument("--email", required=True)
+    instructor.add_argument("--admin", action="store_true", help="may see every cohort")
+    instructor.add_argument("--display-name", help="the name learners see (default: from email)")
+    instructor.add_argument("--password-stdin", action="store_true",
+                            help="read the password from stdin instead of prompting")
+    instructor.set_defaults(handler=cmd_create_instructor)
     return parser
 
 
