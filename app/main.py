@@ -10,7 +10,16 @@ from app.db import make_engine, writer
 from app.errors import install_error_handlers
 from app.guide import load_guide
 from app.migrations import upgrade_database
-from app.routes import accounts, api_docs, api_quizzes, health, quizzes
+from app.routes import (
+    accounts,
+    api_docs,
+    api_quizzes,
+    cohorts_api,
+    health,
+    instructor,
+    join,
+    quizzes,
+)
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
@@ -23,7 +32,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
            api_docs.router, lab_routes.router,
            accounts.router, progress_routes.router,
-           report_routes.router)
+           report_routes.router,
+           instructor.router, cohorts_api.router, join.router)
 
 
 class CachedStatic(StaticFiles):
