@@ -252,3 +252,12 @@ def test_reset_rejects_an_unknown_quiz(app, cohort, instructor_client):
     assert response.status_code == 422
     with db(app) as session:
         assert session.exec(select(Attempt.voided_at)).all() == [None]
+
+
+def test_report_links_on_the_cohort_page_work(app, cohort, instructor_client):
+    member(app, cohort, "ada@example.com", "Ada")
+    page = soup(instructor_client.get(f"/instructor/cohorts/{cohort.id}"))
+    links = [a["href"] for a in page.select("section[aria-labelledby=exports-title] a")]
+    assert len(links) == 4
+    for href in links:
+        assert instructor_client.get(href).status_code == 200, href
