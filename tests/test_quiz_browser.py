@@ -1,0 +1,98 @@
+"""Taking a real quiz in Chromium with the keyboard only: Check, submit, feedback, retry."""
+
+import pytest
+from playwright.sync_api import expect
+
+from app.guide import load_guide
+from app.services import grading
+from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+SLUG = "pros-and-cons"  # every question type, six questions
+GUIDE = load_guide(REAL_CONTENT)
+QUIZ = GUIDE.quiz(SLUG)
+LETTER = {"microsoft": "m", "customer": "c", "shared": "s"}
+
+
+def tab_to(page, test_js: str, limit: int = 150) -> None:
+    """Press Tab until `test_js` (a function of the focused element) is true."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {test_js})(document.activeElement)"):
+            return
+    raise AssertionError(f"never reached an element where {test_js}")
+
+
+def answer_with_keyboard(page, question, response) -> None:
+    """Answer one question with Tab, arrows, Space and type-ahead, as a keyboard user does."""
+    prefix = f"{question.id}--"
+    if question.type == "matrix":
+        for row_id, value in response.items():
+            tab_to(page, f"el.id === '{prefix}{row_id}'")
+            page.keyboard.press(LETTER[value])
+    elif question.type == "multiple":
+        for choice_id in response:
+            tab_to(page, f"el.id === '{prefix}{choice_id}'")
+            page.keyboard.press("Space")
+    else:
+        ids = [c.id for c in question.choices]
+        tab_to(page, f"el.id.startsWith('{prefix}')")
+        target = ids.index(response[0])
+        if target == 0:
+            page.keyboard.press("Space")
+        for _ in range(target):
+            page.keyboard.press("ArrowDown")  # moves and selects within the radio group
+        assert page.is_checked(f"#{prefix}{response[0]}")
+
+
+def wrong_answer(question):
+    """A wrong response of the right shape."""
+    if question.type == "matrix":
+        rows = question.correct_answer
+        first = next(iter(rows))
+        return {**rows, first: "shared" if rows[first] != "shared" else "customer"}
+    wrong = next(c.id for c in question.choices if not c.correct)
+    return [wrong] if question.type != "multiple" else question.correct_answer + [wrong]
+
+
+def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_server):
+    page.goto(f"{live_server}/chapters/{SLUG}/quiz")
+    assert page.title() == f"{GUIDE.chapter(SLUG).title} quiz - Azure Shared Responsibility Guide"
+    assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))
+    status = page.locator("#quiz-status[role=status]")
+    assert status.count() == 1 and status.inner_text() == ""
+
+    missed = {QUIZ.questions[1].id, QUIZ.questions[-1].id}
+    responses = {q.id: wrong_answer(q) if q.id in missed else q.correct_answer
+                 for q in QUIZ.questions}
+    for question in QUIZ.questions:
+        answer_with_keyboard(page, question, responses[question.id])
+
+    # In-place feedback for the question just answered (the matrix, answered wrongly)
+    last = QUIZ.questions[-1]
+    page.keyboard.press("Tab")  # the question's Check button follows its last field
+    assert page.evaluate("document.activeElement.classList.contains('quiz-check')")
+    page.keyboard.press("Enter")
+    expect(status).to_contain_text(f"Question {len(QUIZ.questions)}: not quite")
+    feedback = page.locator(f"#q-{last.id}-feedback")
+    assert "Partly right" in feedback.inner_text() or "Not quite" in feedback.inner_text()
+
+    tab_to(page, "el.type === 'submit' && el.closest('form.quiz-form') !== null")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert "/quiz/attempts/" in page.url
+    score = page.locator(".quiz-score").inner_text()
+    _, _, percent = grading.summarise(grading.grade_quiz(QUIZ, responses))
+    assert ("Passed" if percent >= QUIZ.pass_percent else "Not passed yet") in score
+    assert f"({percent:.0f}%)" in score
+    for question in QUIZ.questions:
+        verdict = page.locator(f"#review-{question.id} .quiz-verdict").inner_text()
+        assert ("Correct" in verdict) == (question.id not in missed), (question.id, verdict)
+    assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))
+
+    tab_to(page, "el.textContent.includes('Retry only what I missed')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    shown = page.eval_on_selector_all("fieldset.quiz-question", "els => els.map(e => e.id)")
+    assert shown == [f"q-{q.id}" for q in QUIZ.questions if q.id in missed]
