@@ -143,11 +143,15 @@ class Quiz:
 
 
 def load_quiz(path: Path, renderer: MarkdownRenderer, chapters: Mapping[str, Chapter],
-              matrix: Matrix) -> Quiz:
-    """Parse and validate one quiz file against the chapters and the matrix."""
+              matrix: Matrix, *, check_chapters: bool = True) -> Quiz:
+    """Parse and validate one quiz file against the chapters and the matrix.
+
+    `check_chapters=False` skips the chapter and anchor checks (when a chapter failed to
+    load, they would only repeat its error).
+    """
     data = parse_yaml(path.read_text(encoding="utf-8"), path)
     spec: QuizSpec = validate(QuizSpec, data, path)
-    errors = _cross_check(spec, data, path, chapters, matrix)
+    errors = _cross_check(spec, data, path, chapters if check_chapters else None, matrix)
     if errors:
         raise ContentErrorList(errors)
     questions = tuple(
@@ -157,8 +161,18 @@ def load_quiz(path: Path, renderer: MarkdownRenderer, chapters: Mapping[str, Cha
                 pass_percent=spec.pass_percent, questions=questions, path=path)
 
 
-def _cross_check(spec: QuizSpec, data, path: Path, chapters: Mapping[str, Chapter],
+def _cross_check(spec: QuizSpec, data, path: Path, chapters: Mapping[str, Chapter] | None,
                  matrix: Matrix) -> list[ContentError]:
+    errors = _chapter_problems(spec, data, path, chapters) if chapters is not None else []
+    for i, question in enumerate(spec.questions):
+        if question.type == "matrix":
+            errors.extend(ContentError(path, line_of(data, ("questions", i, key)), message)
+                          for key, message in _matrix_problems(question, matrix))
+    return errors
+
+
+def _chapter_problems(spec: QuizSpec, data, path: Path,
+                      chapters: Mapping[str, Chapter]) -> list[ContentError]:
     errors = []
     if spec.chapter not in chapters:
         errors.append(ContentError(path, line_of(data, ("chapter",)),
@@ -167,18 +181,14 @@ def _cross_check(spec: QuizSpec, data, path: Path, chapters: Mapping[str, Chapte
         errors.append(ContentError(path, line_of(data, ("chapter",)),
                                    f"the file must be named {spec.chapter}.yaml"))
     for i, question in enumerate(spec.questions):
-        def at(key, i=i):
-            return line_of(data, ("questions", i, key))
+        line = line_of(data, ("questions", i, "section"))
         slug, _, anchor = question.section.partition("#")
         chapter = chapters.get(slug)
         if chapter is None:
-            errors.append(ContentError(path, at("section"), f"section: unknown chapter {slug!r}"))
+            errors.append(ContentError(path, line, f"section: unknown chapter {slug!r}"))
         elif anchor not in chapter.anchors:
-            errors.append(ContentError(path, at("section"),
+            errors.append(ContentError(path, line,
                                        f"section: no anchor #{anchor} in chapter {slug!r}"))
-        if question.type == "matrix":
-            errors.extend(ContentError(path, at(key), message)
-                          for key, message in _matrix_problems(question, matrix))
     return errors
 
 
@@ -236,9 +246,10 @@ def load_quizzes(quiz_dir: Path, renderer: MarkdownRenderer, chapters: Mapping[s
     if matrix is None:
         return quizzes  # the matrix's own errors are reported; checking against it is moot
     seen: dict[str, tuple[Path, int]] = {}
+    check_chapters = not errors  # a chapter that failed to load is reported already
     for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else ():
         try:
-            quiz = load_quiz(path, renderer, chapters, matrix)
+            quiz = load_quiz(path, renderer, chapters, matrix, check_chapters=check_chapters)
         except ContentErrorList as exc:
             errors.extend(exc.errors)
             continue
