@@ -31,7 +31,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             print(error, file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) in {content_dir}", file=sys.stderr)
         return 1
-    print(f"{content_dir}: OK ({len(guide.chapters)} chapters)")
+    questions = sum(len(quiz.questions) for quiz in guide.quizzes.values())
+    print(f"{content_dir}: OK ({len(guide.chapters)} chapters, {len(guide.quizzes)} quizzes, "
+          f"{questions} questions)")
     return 0
 
 
