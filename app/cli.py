@@ -77,14 +77,16 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_create_instructor(args: argparse.Namespace, settings: Settings) -> int:
     """Create an instructor (or admin) account, or promote an existing one."""
-    from app.db import make_engine, session_scope, writer
+    from sqlmodel import Session
+
+    from app.db import make_engine, writer
     from app.errors import AppError
     from app.migrations import upgrade_database
     from app.services import accounts, instructors
 
     engine = writer(make_engine(settings.resolved_database_url))
     upgrade_database(engine)
-    with session_scope(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         exists = accounts.find_account(session, email=args.email) is not None
         password = None if exists else _read_password(args.password_stdin)
         try:
