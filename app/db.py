@@ -1,6 +1,7 @@
 """The database engine and the per-request session."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -52,6 +53,7 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One session; the use case commits once at its end, anything left over rolls back."""
     with Session(engine, expire_on_commit=False) as session:

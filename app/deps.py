@@ -16,11 +16,11 @@ from app.security import SAFE_METHODS, SESSION_COOKIE, read_cookie
 from app.services import api_tokens, sessions
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_guide(request: Request) -> Guide:
+async def get_guide(request: Request) -> Guide:
     return request.app.state.guide
 
 
@@ -28,7 +28,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """Reads share snapshots; state-changing requests take SQLite's write lock at BEGIN."""
     state = request.app.state
     engine = state.engine if request.method in SAFE_METHODS else state.write_engine
-    yield from session_scope(engine)
+    with session_scope(engine) as session:
+        yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -10,6 +10,7 @@ from app.db import make_engine, writer
 from app.errors import install_error_handlers
 from app.guide import load_guide
 from app.migrations import upgrade_database
+from app.pagecache import PageCache, PageStore
 from app.routes import (
     accounts,
     api_docs,
@@ -30,10 +31,9 @@ from app.templating import make_templates
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
-           api_docs.router, lab_routes.router,
-           accounts.router, progress_routes.router,
-           report_routes.router,
-           instructor.router, cohorts_api.router, join.router)
+           api_docs.router, accounts.router, progress_routes.router,
+           instructor.router, cohorts_api.router, join.router, lab_routes.router,
+           report_routes.router)
 
 
 class CachedStatic(StaticFiles):
@@ -63,12 +63,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.guide = guide
     app.state.engine = engine
     app.state.write_engine = writer(engine)
-    app.state.page_cache = {}
+    app.state.page_cache = PageStore()
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
                        max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ResponseGuard, https=settings.https)

@@ -76,6 +76,8 @@ class RequestGuard:
         if not valid_csrf(self.secret, token):
             token = sign_csrf(self.secret, secrets.token_urlsafe(18))
             state["set_csrf_cookie"] = True
+            # no cookies of ours at all: the visitor sees the same page as every other one
+            state["first_contact"] = read_cookie(headers, SESSION_COOKIE) is None
         state["csrf_token"] = token
         if scope["method"] in SAFE_METHODS:
             return await self.app(scope, receive, send)

@@ -1,9 +1,13 @@
 """Reading the guide: home, chapters, search."""
 
+import hashlib
+
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import CurrentLearner, GuideDep, SessionDep, start_session
+from app.db import session_scope
+from app.deps import CurrentLearner, GuideDep, SessionDep, get_current_learner, start_session
 from app.errors import NotFound
 from app.services import progress, sessions
 
@@ -19,19 +23,30 @@ def show_home(request: Request, guide: GuideDep, session: SessionDep, learner: C
 
 
 @router.get("/chapters/{slug}", response_class=HTMLResponse)
-def show_chapter(slug: str, request: Request, guide: GuideDep, session: SessionDep,
-                 learner: CurrentLearner) -> Response:
+async def show_chapter(slug: str, request: Request, guide: GuideDep) -> Response:
     chapter = guide.chapter(slug)
     if chapter is None:
         raise NotFound(f"There is no chapter called “{slug}”.")
-    if learner is None and not _returning_browser(request):
-        return _cached_anonymous_page(request, guide, chapter)
-    if learner is None:
-        learner = sessions.create_anonymous_learner(session)
-        start_session(request, session, learner)
-    progress.record_visit(session, learner=learner, chapter_slug=slug)
-    marks = progress.chapter_marks(session, learner=learner)
-    return _render_chapter(request, guide, chapter, marks)
+    if _first_contact(request):
+        return _cached_page(request, lambda: _render_chapter(request, guide, chapter, {}))
+    return await run_in_threadpool(_show_personal_chapter, request, guide, chapter)
+
+
+def _show_personal_chapter(request: Request, guide, chapter) -> Response:
+    """Record the visit (a returning browser gets an anonymous learner) and render the page.
+
+    Opens its own session instead of taking SessionDep: the cookie-less fast path above must
+    not pay for a thread hop or a connection.
+    """
+    with session_scope(request.app.state.engine) as session:
+        learner = get_current_learner(request, session)
+        if learner is None:
+            session.commit()  # end the read snapshot; the insert below starts a write
+            learner = sessions.create_anonymous_learner(session)
+            start_session(request, session, learner)
+        progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+        marks = progress.chapter_marks(session, learner=learner)
+        return _render_chapter(request, guide, chapter, marks)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -42,13 +57,13 @@ def search_guide(request: Request, guide: GuideDep, q: str = ""):
         request, "guide/search.html", {"guide": guide, "query": query, "hits": hits})
 
 
-def _returning_browser(request: Request) -> bool:
-    """True once the browser keeps our cookies: only then is a visit worth a learner row.
+def _first_contact(request: Request) -> bool:
+    """No session and no CSRF cookie yet: a first request, a crawler or a load test.
 
-    A first request (or a client that drops cookies, like a crawler or a load test) gets the
-    shared pre-rendered page and creates nothing.
+    Such visitors get the shared pre-rendered page and create nothing; once the browser
+    keeps our cookies, its visits are recorded.
     """
-    return not getattr(request.state, "set_csrf_cookie", False)
+    return getattr(request.state, "first_contact", False)
 
 
 def _render_chapter(request: Request, guide, chapter, marks) -> Response:
@@ -59,11 +74,9 @@ def _render_chapter(request: Request, guide, chapter, marks) -> Response:
          "marks": marks})
 
 
-def _cached_anonymous_page(request: Request, guide, chapter) -> Response:
-    """The same bytes for every visitor without a learner: rendered once, then from memory."""
-    cache = request.app.state.page_cache
-    key = ("chapter", chapter.slug)
-    if key not in cache:
-        rendered = _render_chapter(request, guide, chapter, {})
-        cache[key] = rendered.body
-    return HTMLResponse(cache[key])
+def _cached_page(request: Request, render) -> Response:
+    """Render the first-contact page once; PageCache serves the next ones from memory."""
+    body = render().body
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    request.app.state.page_cache.store(request.url.path, body, etag)
+    return Response(body, media_type="text/html", headers={"etag": etag})

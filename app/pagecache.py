@@ -1,0 +1,39 @@
+"""Pre-rendered pages for first-contact visitors, served without entering the framework.
+
+A visitor with no cookies yet (a first request, a crawler, a load test) sees exactly the same
+page as every other such visitor. Routes render those pages once and store them here; later
+first-contact GETs for the same path are answered straight from memory. ResponseGuard, outside
+this middleware, still adds the security headers and the CSRF cookie and answers 304s.
+"""
+
+
+class PageStore:
+    """Path -> (body, ETag), filled by the routes, read by PageCache."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[bytes, str]] = {}
+
+    def store(self, path: str, body: bytes, etag: str) -> None:
+        self.pages[path] = (body, etag)
+
+
+class PageCache:
+    def __init__(self, app, *, store: PageStore):
+        self.app = app
+        self.pages = store.pages
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] == "http" and scope["method"] == "GET"
+                and not scope.get("query_string")
+                and scope.get("state", {}).get("first_contact")
+                and scope["path"] in self.pages):
+            body, etag = self.pages[scope["path"]]
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"etag", etag.encode()),
+                (b"cache-control", b"no-cache"),
+            ]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
