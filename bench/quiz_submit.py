@@ -5,6 +5,9 @@ Starts the real server (2 uvicorn workers, SQLite in a temp dir), signs in an an
 learner, runs wrk with bench/submit.lua (a unique client_attempt_id per request), prints
 submissions/s and p99, then checks the stored attempts against wrk's 2xx count.
 Goal: >= 1,000 submissions/s with p99 < 50 ms at 50 connections.
+
+It also measures GET /api/v1/quizzes (no database) on the same server for 3 s first: on a
+shared machine that baseline shows how much CPU the run really had.
 """
 
 import argparse
@@ -62,6 +65,8 @@ def main() -> int:
         process, url = start_guide(Path(tmp) / "var", workers=2,
                                    database_url=f"sqlite:///{database}")
         try:
+            baseline = run_wrk(url + "/api/v1/quizzes", seconds=3,
+                               connections=args.connections, threads=min(2, args.connections))
             csrf, session = sign_in(url, path, answers)
             os.environ.update(BENCH_CSRF=csrf, BENCH_SESSION=session, BENCH_PATH=path,
                               BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
@@ -70,13 +75,15 @@ def main() -> int:
         finally:
             stop(process)
         stored = stored_attempts(database) - 1  # the sign-in submission
-    return report(result, stored, args)
+    return report(result, baseline, stored, args)
 
 
-def report(result: dict, stored: int, args) -> int:
+def report(result: dict, baseline: dict, stored: int, args) -> int:
     ok = result["requests"] - result["non_2xx"]
     print(f"quiz {args.slug}: {len(correct_answers(args.slug))} questions, "
           f"{args.connections} connections, {args.seconds} s")
+    print(f"baseline GET /api/v1/quizzes: {baseline['rps']:.0f}/s, "
+          f"p99 {baseline['p99_ms']:.1f} ms")
     print(f"submissions/s: {result['rps']:.0f}   p99: {result['p99_ms']:.1f} ms   "
           f"2xx: {ok}   non-2xx: {result['non_2xx']}")
     # wrk drops the responses still in flight when time is up; the server may have stored
