@@ -40,6 +40,17 @@ def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, live_server
     assert "/chapters/" in phone.url and "#" in phone.url
 
 
+@pytest.mark.parametrize("path", ["/", "/chapters/how-it-works", "/chapters/your-side",
+                                  "/search?q=shared"])
+def test_pages_reflow_at_320_px_without_sideways_scrolling(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320, f"{path} is {width}px wide at 320px"
+
+
 def test_toc_link_jumps_to_its_section(page, live_server):
     page.goto(live_server + "/chapters/your-side")
     page.locator(".toc a[href='#patching']").click()
