@@ -67,10 +67,8 @@ def save_attempt(session: Session, *, learner: Learner, quiz_slug: str, client_a
     # The progress upsert comes first: on PostgreSQL it locks this learner's summary row, so
     # concurrent attempts at the same quiz queue here and the is_first check below is exact.
     # On SQLite the write transaction began IMMEDIATE and is already alone.
-    connection.execute(_UPSERT_PROGRESS[connection.dialect.name], {
-        "learner_id": learner_id, "quiz_slug": quiz_slug, "attempts": 1,
-        "failed_attempts": int(not passed), "best_percent": percent if full else 0.0,
-        "last_percent": percent, "passed": passed and full, "last_attempt_at": now})
+    connection.execute(_UPSERT_PROGRESS[connection.dialect.name],
+                       _progress_row(learner_id, quiz_slug, full, percent, passed, now))
     is_first = full and connection.execute(
         _HAS_FULL, {"b_learner": learner_id, "b_quiz": quiz_slug}).first() is None
     attempt = Attempt(learner_id=learner_id, quiz_slug=quiz_slug,
@@ -99,6 +97,14 @@ def _same_quiz(attempt: Attempt, quiz_slug: str) -> Attempt:
         raise Conflict("This client_attempt_id was already used for another quiz.",
                        field="client_attempt_id")
     return attempt
+
+
+def _progress_row(learner_id: int, quiz_slug: str, full: bool, percent: float, passed: bool,
+                  now) -> dict:
+    """This attempt as a summary row; the upsert merges it into an existing one."""
+    return {"learner_id": learner_id, "quiz_slug": quiz_slug, "attempts": 1,
+            "failed_attempts": int(not passed), "best_percent": percent if full else 0.0,
+            "last_percent": percent, "passed": passed and full, "last_attempt_at": now}
 
 
 def _answer_row(attempt_id: int, graded: GradedAnswer) -> dict:
