@@ -74,28 +74,28 @@ def progress_csv(session: Session, *, cohort_id: int, guide: Guide) -> Iterator[
 
 def _progress_rows(session: Session, cohort_id: int, chapters: list[str],
                    quizzes: list[str]) -> Iterator[list]:
-    visits = (select(ChapterVisit.learner_id, *[
+    # Every part is driven by the cohort_member index, in learner order, so SQLite groups and
+    # joins the pivoted visits and quiz summaries without sorting.
+    member = CohortMember.learner_id
+    visits = (select(member.label("learner_id"), *[
         raw(func.min(case((ChapterVisit.chapter_slug == slug,
-                           ChapterVisit.first_visited_at))))
-        .label(f"v{i}") for i, slug in enumerate(chapters)])
-        .join(CohortMember, CohortMember.learner_id == ChapterVisit.learner_id)
-        .where(CohortMember.cohort_id == cohort_id)
-        .group_by(ChapterVisit.learner_id).subquery())
-    best = (select(QuizProgress.learner_id, *[
+                           ChapterVisit.first_visited_at)))).label(f"v{i}")
+        for i, slug in enumerate(chapters)])
+        .join(ChapterVisit, ChapterVisit.learner_id == member)
+        .where(CohortMember.cohort_id == cohort_id).group_by(member).subquery())
+    best = (select(member.label("learner_id"), *[
         func.max(case((QuizProgress.quiz_slug == slug, QuizProgress.best_percent)))
         .label(f"q{i}") for i, slug in enumerate(quizzes)])
-        .join(CohortMember, CohortMember.learner_id == QuizProgress.learner_id)
-        .where(CohortMember.cohort_id == cohort_id)
-        .group_by(QuizProgress.learner_id).subquery())
+        .join(QuizProgress, QuizProgress.learner_id == member)
+        .where(CohortMember.cohort_id == cohort_id).group_by(member).subquery())
     statement = (
-        select(Learner.id, Learner.display_name, Learner.email, raw(CohortMember.joined_at),
-               raw(Learner.last_active_at), *[visits.c[f"v{i}"] for i in range(len(chapters))],
-               *[best.c[f"q{i}"] for i in range(len(quizzes))])
-        .join(CohortMember, CohortMember.learner_id == Learner.id)
-        .outerjoin(visits, visits.c.learner_id == Learner.id)
-        .outerjoin(best, best.c.learner_id == Learner.id)
+        select(member, Learner.display_name, Learner.email, raw(CohortMember.joined_at),
+               raw(Learner.last_active_at), *visits.c[1:], *best.c[1:])
+        .join(Learner, Learner.id == member)
+        .outerjoin(visits, visits.c.learner_id == member)
+        .outerjoin(best, best.c.learner_id == member)
         .where(CohortMember.cohort_id == cohort_id)
-        .order_by(Learner.id).execution_options(yield_per=CHUNK_ROWS))
+        .order_by(member).execution_options(yield_per=CHUNK_ROWS))
     first_visit = 5
     first_quiz = first_visit + len(chapters)
     for row in session.connection().execute(statement):
