@@ -96,3 +96,15 @@ def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_serv
         page.keyboard.press("Enter")
     shown = page.eval_on_selector_all("fieldset.quiz-question", "els => els.map(e => e.id)")
     assert shown == [f"q-{q.id}" for q in QUIZ.questions if q.id in missed]
+
+
+def test_api_docs_render_from_local_assets(page, live_server):
+    outside = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(live_server) else None)
+
+    page.goto(f"{live_server}/docs")
+
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock", has_text="/api/v1/quizzes/{slug}/attempts").count() == 1
+    assert outside == []
