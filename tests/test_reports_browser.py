@@ -1,0 +1,62 @@
+"""The item analysis pages in a real browser: axe-core clean in both themes, and on a phone."""
+
+import pytest
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
+
+from app.guide import load_guide
+from app.models import Learner
+from app.security import SESSION_COOKIE
+from app.services import sessions
+from app.services.demo_data import seed_demo
+from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+EMAIL = "browser-teacher@example.com"
+
+
+@pytest.fixture
+def seeded(live_server, database_url):
+    """A demo cohort of 30 learners on the live server's database, and a teacher's session."""
+    engine = create_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        summary = seed_demo(session, load_guide(REAL_CONTENT), learners=30, cohort_name="Browser",
+                            instructor_email=EMAIL)
+        session.commit()
+        teacher = session.exec(select(Learner).where(Learner.email == EMAIL)).one()
+        token = sessions.create_session(session, learner=teacher, days=1)
+        session.commit()
+    engine.dispose()
+    return {"cohort_id": summary.cohort_id, "token": token}
+
+
+def signed_in_page(browser, live_server, token: str, **context_options):
+    context = browser.new_context(**context_options)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server}])
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_item_analysis_pages_have_no_serious_axe_violations(browser, live_server, seeded,
+                                                            scheme):
+    context, page = signed_in_page(browser, live_server, seeded["token"], color_scheme=scheme,
+                                   viewport={"width": 1280, "height": 900})
+    base = f"{live_server}/instructor/cohorts/{seeded['cohort_id']}"
+    for path in ("/items", "/quizzes/how-it-works/items"):
+        page.goto(base + path)
+        assert page.locator("h1").inner_text().startswith("Item analysis")
+        violations = axe_serious_violations(page)
+        assert not violations, f"{path}: {describe_violations(violations)}"
+    assert page.locator("table.report-items tbody tr").count() == 7
+    context.close()
+
+
+def test_item_analysis_table_scrolls_inside_its_region_on_a_phone(browser, live_server,
+                                                                   seeded):
+    context, page = signed_in_page(browser, live_server, seeded["token"],
+                                   viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server}/instructor/cohorts/{seeded['cohort_id']}/quizzes/faq/items")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 360, "the page itself must not scroll sideways"
+    assert page.locator(".table-scroll[role=region][tabindex='0']").count() == 1
+    context.close()
