@@ -1,6 +1,7 @@
 """Graded quiz submissions per second: POST /api/v1/quizzes/{slug}/attempts under wrk.
 
-Run: .venv/bin/python bench/quiz_submit.py [--seconds 10] [--connections 50] [--slug faq]
+Run: .venv/bin/python -m bench.quiz_submit [--seconds 10] [--connections 50] [--slug faq]
+     [--workers 2]
 Starts the real server (2 uvicorn workers, SQLite in a temp dir), signs in an anonymous
 learner, runs wrk with bench/submit.lua (a unique client_attempt_id per request), prints
 submissions/s and p99, then checks the stored attempts against wrk's 2xx count.
@@ -57,12 +58,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--slug", default="faq")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     answers = correct_answers(args.slug)
     path = f"/api/v1/quizzes/{args.slug}/attempts"
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "bench.db"
-        process, url = start_guide(Path(tmp) / "var", workers=2,
+        process, url = start_guide(Path(tmp) / "var", workers=args.workers,
                                    database_url=f"sqlite:///{database}")
         try:
             baseline = run_wrk(url + "/api/v1/quizzes", seconds=3,
