@@ -1,12 +1,11 @@
 """JSON API v1: chapters, quizzes, and graded attempts."""
 
-import threading
-from contextlib import nullcontext
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.db import write_gate
 from app.deps import GuideDep, get_current_learner, get_or_create_learner
 from app.errors import NotFound
 from app.guide import Guide, Question, Quiz
@@ -58,15 +57,15 @@ def show_quiz(slug: str, guide: GuideDep):
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422)})
-async def submit_attempt(slug: str, body: AttemptCreate, request: Request, response: Response):
+async def submit_attempt(slug: str, body: AttemptCreate, request: Request) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
     quiz = get_quiz(request.app.state.guide, slug)
     graded = grading.grade_quiz(quiz, body.answers)  # pure and quick: no thread needed
     result, created = await run_in_threadpool(_store_attempt, request, quiz,
                                               body.client_attempt_id, graded)
-    if not created:
-        response.status_code = 200
-    return result
+    # Serialised here, once: returning the model would make FastAPI validate it a second time.
+    return Response(result.model_dump_json(), status_code=201 if created else 200,
+                    media_type="application/json")
 
 
 def _store_attempt(request: Request, quiz: Quiz, client_attempt_id: str, graded):
@@ -79,7 +78,7 @@ def _store_attempt(request: Request, quiz: Quiz, client_attempt_id: str, graded)
     state = request.app.state
     with Session(state.engine, expire_on_commit=False) as read_session:
         learner = get_current_learner(request, read_session)
-    with _sqlite_write_gate(state.write_engine), Session(state.write_engine,
+    with write_gate(state.write_engine), Session(state.write_engine,
                                                          expire_on_commit=False) as session:
         learner = get_or_create_learner(request, session, learner)
         attempt, created = attempts.save_attempt(
@@ -106,18 +105,6 @@ def check_answer(slug: str, question_id: str, body: CheckCreate, request: Reques
     return CheckPublic(question_id=question.id, correct=graded.correct, score=graded.score,
                        max_score=graded.max_score,
                        feedback_html=feedback.render(review=review, matrix=guide.matrix))
-
-
-_WRITE_GATE = threading.Lock()
-
-
-def _sqlite_write_gate(engine):
-    """On SQLite, this process's submissions queue here, in order, for the write lock.
-
-    Otherwise dozens of threads poll SQLite's lock, and its busy handler sleeps up to 100 ms
-    between polls: a few unlucky requests wait seconds. PostgreSQL locks rows: no gate.
-    """
-    return _WRITE_GATE if engine.dialect.name == "sqlite" else nullcontext()
 
 
 def get_quiz(guide: Guide, slug: str) -> Quiz:

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, delete, select
 
 from app.models import AuthSession, Learner
@@ -22,16 +23,21 @@ def create_session(session: Session, *, learner: Learner, days: int) -> str:
     return token
 
 
+# Looked up on nearly every request of a learner, so the statement is built once.
+_LEARNER_BY_TOKEN = (
+    select(Learner)
+    .join(AuthSession, AuthSession.learner_id == Learner.id)
+    .where(AuthSession.token_hash == bindparam("token_hash"),
+           AuthSession.expires_at > bindparam("now"))
+)
+
+
 def find_learner_by_token(session: Session, token: str | None) -> Learner | None:
     """The learner of a live session, or None for a missing, unknown or expired token."""
     if not token:
         return None
-    statement = (
-        select(Learner)
-        .join(AuthSession, AuthSession.learner_id == Learner.id)
-        .where(AuthSession.token_hash == hash_token(token), AuthSession.expires_at > utcnow())
-    )
-    return session.exec(statement).first()
+    return session.exec(_LEARNER_BY_TOKEN,
+                        params={"token_hash": hash_token(token), "now": utcnow()}).first()
 
 
 def end_session(session: Session, *, token: str | None) -> None:
