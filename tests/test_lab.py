@@ -274,3 +274,27 @@ def test_how_it_works_links_to_the_lab_from_the_matrix_section(real_client):
     paragraph = heading.find_next_sibling("p")
     assert paragraph.select_one("a[href='/lab']") is not None
     assert page.select_one("nav.site-nav a[href='/lab']") is not None
+
+
+def test_lab_attempts_get_item_analysis_with_one_item_per_cell(real_app, lab):
+    """The lab counts like a quiz for instructors: its item analysis has an item per cell."""
+    from tests.cohort_helpers import client_for, make_account, make_cohort
+    from tests.report_helpers import cohort_learners
+
+    teacher = make_account(real_app, email="lab-teacher@example.com", role="instructor")
+    cohort = make_cohort(real_app, owner=teacher, name="Lab cohort")
+    wrong_for = lambda i: {"physical-hosts:iaas"} if i % 2 else set()  # noqa: E731
+    for i, learner in enumerate(cohort_learners(real_app, cohort, 10)):
+        with client_for(real_app, learner) as client:
+            assert submit(client, grid_form(client, lab, wrong=wrong_for(i))).status_code == 303
+
+    with client_for(real_app, teacher) as client:
+        index = soup(client.get(f"/instructor/cohorts/{cohort.id}/items"))
+        assert index.find("a", href=f"/instructor/cohorts/{cohort.id}/quizzes/lab/items")
+        page = soup(client.get(f"/instructor/cohorts/{cohort.id}/quizzes/lab/items"))
+    rows = page.find_all("tr", attrs={"data-question": True})
+    assert len(rows) == len(lab.cells) == 40
+    hosts = page.find("tr", attrs={"data-question": "physical-hosts:iaas"})
+    assert hosts.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "50%"
+    data = page.find("tr", attrs={"data-question": "information-and-data:saas"})
+    assert data.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "100%"

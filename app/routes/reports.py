@@ -50,7 +50,8 @@ def _render(request: Request, template: str, context: dict):
 def list_item_analyses(request: Request, cohort_id: int, session: SessionDep,
                        guide: GuideDep, user: CurrentInstructor):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    return _render(request, "reports/quizzes.html", {"cohort": cohort, "guide": guide})
+    return _render(request, "reports/quizzes.html",
+                   {"cohort": cohort, "guide": guide, "quizzes": reports.analysed_quizzes(guide)})
 
 
 @router.get("/instructor/cohorts/{cohort_id}/quizzes/{slug}/items",

@@ -61,11 +61,12 @@ def build_models(guide: Guide, rng: random.Random) -> dict[str, list[ItemModel]]
     models = {}
     for slug, quiz in guide.quizzes.items():
         models[slug] = [_model(rng, q.id, q.version, _question_parts(q)) for q in quiz.questions]
-    models[LAB_SLUG] = [
-        _model(rng, f"{row.id}:{column}", "lab",
-               (Part(None, [party], tuple([p] for p in PARTIES if p != party)),))
-        for row in guide.matrix.rows for column, party in row.cells.items()
-        if column not in row.disputed]
+    if guide.lab is not None:  # stored as the lab stores them: an item per cell, all 40
+        models[LAB_SLUG] = [
+            _model(rng, cell.key, cell.version,
+                   (Part(None, [cell.expected],
+                         tuple([p] for p in _others(cell.expected) if p not in cell.accepted)),))
+            for cell in guide.lab.cells]
     return models
 
 

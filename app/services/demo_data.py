@@ -130,7 +130,7 @@ class _Simulation:
             when += timedelta(minutes=rng.uniform(5, 3000))
             if slug in self.models and rng.random() < 0.9:
                 when = self._take(journey, slug, ability, when)
-        if len(journey.visits) >= 2 and rng.random() < 0.6:
+        if LAB_SLUG in self.models and len(journey.visits) >= 2 and rng.random() < 0.6:
             when = self._take(journey, LAB_SLUG, ability, when)
         journey.learner["last_active_at"] = when
         return journey
