@@ -24,5 +24,15 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/guide check
 
+# Benchmarks (need Debian's wrk and nginx); each prints its figures.
+bench-reader: $(STAMP)
+	$(BIN)/python -m bench.reader
+
+bench-quiz: $(STAMP)
+	$(BIN)/python -m bench.quiz_submit
+
+bench-instructor: $(STAMP)
+	$(BIN)/python -m bench.instructor
+
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache
