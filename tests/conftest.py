@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,6 +96,14 @@ def real_app(tmp_path, database_url):
 def real_client(real_app):
     with TestClient(real_app) as client:
         yield client
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A writable copy of the fixture content, for breaking it on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
 
 
 def csrf_token(client: TestClient) -> str:

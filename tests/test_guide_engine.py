@@ -1,32 +1,10 @@
 """The content engine: front matter, rendering, navigation, search and file:line errors."""
 
-import shutil
-from pathlib import Path
 
-import pytest
 
-from app.guide import InvalidContent, load_guide
+from app.guide import load_guide
 from tests.conftest import FIXTURE_CONTENT
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """A writable copy of the fixture content, for breaking it on purpose."""
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, target)
-    return target
-
-
-def errors_of(content_dir: Path) -> list[str]:
-    with pytest.raises(InvalidContent) as caught:
-        load_guide(content_dir)
-    return [str(error) for error in caught.value.errors]
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+from tests.content_helpers import errors_of, replace_in
 
 
 def test_load_guide_orders_chapters_and_reads_front_matter():

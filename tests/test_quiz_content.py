@@ -1,32 +1,12 @@
 """Quiz files: loading, the rules `guide check` enforces (with file:line), and the real quizzes."""
 
-import shutil
-from pathlib import Path
 
 import pytest
 
 from app.cli import main as guide_main
-from app.guide import InvalidContent, load_guide
+from app.guide import load_guide
 from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, target)
-    return target
-
-
-def errors_of(content_dir: Path) -> list[str]:
-    with pytest.raises(InvalidContent) as caught:
-        load_guide(content_dir)
-    return [str(error) for error in caught.value.errors]
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+from tests.content_helpers import errors_of, replace_in
 
 
 def test_load_quizzes_reads_every_question_type():
