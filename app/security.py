@@ -108,7 +108,10 @@ class RequestGuard:
 
     def _csrf_ok(self, scope, headers: Headers, body: bytes, state: dict) -> bool:
         if headers.get("authorization", "").lower().startswith("bearer "):
-            return True  # token clients send no cookies, so there is nothing to forge
+            # A token client needs no CSRF check, and its cookies are dropped so that a
+            # token header can never carry a cookie session past the check.
+            scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
+            return True
         if state.get("set_csrf_cookie"):
             return False  # no valid cookie came with the request
         submitted = headers.get(CSRF_HEADER)

@@ -156,6 +156,21 @@ def test_post_without_csrf_token_is_refused_before_routing(client):
     assert client.post("/healthz", headers={"X-CSRF-Token": forged}).status_code == 403
 
 
+def test_a_bearer_header_does_not_carry_a_cookie_session_past_the_csrf_check(client, app):
+    from sqlmodel import Session, select
+
+    from app.models import Learner
+
+    client.get("/")
+    client.get("/chapters/alpha")  # the browser now has an anonymous learner and session
+    with Session(app.state.engine) as session:
+        [learner] = session.exec(select(Learner)).all()
+    client.post("/api/v1/me/position", json={"chapter_slug": "alpha", "section": "first"},
+                headers={"Authorization": "Bearer made-up"})  # no X-CSRF-Token
+    with Session(app.state.engine) as session:
+        assert session.get(Learner, learner.id).last_section is None  # the session was not used
+
+
 def test_oversized_body_is_refused_with_413(client):
     token = csrf_token(client)
     response = client.post("/api/v1/anything", content=b"x" * 70_000,
