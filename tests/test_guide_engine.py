@@ -125,3 +125,19 @@ def test_guide_check_command_prints_errors_and_exits_non_zero(content, capsys):
     assert main(["check", str(content)]) == 1
     assert "03-gamma.md:1: missing YAML front matter" in capsys.readouterr().err
     assert main(["check", str(FIXTURE_CONTENT)]) == 0
+
+
+def test_server_refuses_to_start_on_invalid_content(content, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    (content / "chapters" / "02-beta.md").write_text("no front matter")
+    env = {"GUIDE_CONTENT_DIR": str(content), "GUIDE_VAR_DIR": str(tmp_path / "var"),
+           "GUIDE_SECRET_KEY": "x", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", "0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "02-beta.md:1: missing YAML front matter" in result.stderr
