@@ -9,11 +9,10 @@ revisit can get 304.
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrf_token"
@@ -52,13 +51,7 @@ def read_cookie(headers: Headers, name: str) -> str | None:
     raw = headers.get("cookie")
     if not raw or name not in raw:
         return None
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:  # a malformed Cookie header is the client's problem, not a 500
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
+    return cookie_parser(raw).get(name)
 
 
 class RequestGuard:
