@@ -14,7 +14,7 @@ WRITE_OPTION = "guide_write_transaction"
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
+    "PRAGMA synchronous=FULL",  # an acknowledged answer survives a power cut, not just a crash
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
