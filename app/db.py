@@ -3,7 +3,7 @@
 import fcntl
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -21,11 +21,11 @@ SQLITE_PRAGMAS = (
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and a write gate."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    if parsed.database and parsed.database != ":memory:":
+    if _on_disk(parsed):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
 
@@ -39,44 +39,66 @@ def make_engine(url: str) -> Engine:
             cursor.execute(pragma)
         cursor.close()
 
+    gate = _WriteGate(f"{parsed.database}.write-gate") if _on_disk(parsed) else None
+
     @event.listens_for(engine, "begin")
     def _begin(connection):
         # A write transaction that reads first cannot wait for the lock when it upgrades
-        # (SQLITE_BUSY at once), so writers take it up front with IMMEDIATE and busy_timeout
-        # makes them queue. Readers stay DEFERRED and never block each other.
-        mode = "IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # (SQLITE_BUSY at once), so writers take it up front with IMMEDIATE; readers stay
+        # DEFERRED and never block each other. Writers first queue at the gate (below).
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        if write and gate and not connection.info.get(GATE_HELD):
+            gate.acquire()
+            connection.info[GATE_HELD] = True
+        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if write else 'DEFERRED'}")
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection, record):
+        # A connection goes back to the pool once its transaction has committed or rolled
+        # back: only then may the next writer go.
+        if record.info.pop(GATE_HELD, False):
+            gate.release()
 
     return engine
 
 
-_THREAD_GATE = threading.Lock()
+def _on_disk(url) -> bool:
+    return bool(url.database) and url.database != ":memory:"
 
 
-@contextmanager
-def _sqlite_gate(lock_path: str) -> Iterator[None]:
-    # flock excludes other processes (workers); the thread lock excludes this process's
-    # threads, which share one open file and so one flock.
-    with _THREAD_GATE, open(lock_path, "a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+GATE_HELD = "guide_write_gate_held"
+GATE_TIMEOUT_SECONDS = 30
 
 
-def write_gate(engine: Engine):
-    """Queue this write behind the others, in order, before it asks SQLite for the lock.
+class _WriteGate:
+    """Writers to one SQLite file queue here, in order, before they ask SQLite for its lock.
 
     Without it, under load, dozens of threads in several workers poll SQLite's lock and its
     busy handler sleeps up to 100 ms between polls, so a few unlucky writes wait seconds.
-    A kernel lock (flock) wakes the next writer the moment the previous one is done.
-    PostgreSQL locks rows, so there the gate is a no-op.
+    A kernel lock (flock) wakes the next writer the moment the previous one is done. The
+    thread lock serialises this process's threads, which share one open file and so one flock;
+    its timeout turns a thread waiting on itself (two write sessions at once) into an error.
     """
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return nullcontext()
-    return _sqlite_gate(url.database + ".write-gate")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lock = threading.Lock()
+        self.file = None
+
+    def acquire(self) -> None:
+        if not self.lock.acquire(timeout=GATE_TIMEOUT_SECONDS):
+            raise TimeoutError(f"no write turn on {self.path} within {GATE_TIMEOUT_SECONDS} s")
+        try:
+            if self.file is None:
+                self.file = open(self.path, "a")  # noqa: SIM115 - kept open for the process
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def release(self) -> None:
+        fcntl.flock(self.file, fcntl.LOCK_UN)
+        self.lock.release()
 
 
 def writer(engine: Engine) -> Engine:
