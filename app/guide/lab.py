@@ -7,6 +7,7 @@ it. Everything is checked against the matrix and the chapters at start-up, with 
 import hashlib
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.guide.chapters import Chapter
 from app.guide.errors import ContentError
 from app.guide.matrix import Column, ColumnId, Matrix, Party, Row
+from app.guide.quizzes import DEFAULT_PASS_PERCENT, Question, Quiz
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LINK = re.compile(r"^/chapters/([a-z0-9-]+)(?:#([A-Za-z0-9_-]+))?$")
 PARTY_CHOICES = (("customer", "Customer"), ("microsoft", "Microsoft"), ("shared", "Shared"))
+# Graded grids are stored as attempts at this quiz, one answer per cell: progress, the
+# dashboard and item analysis count the lab like any other quiz.
+LAB_SLUG = "lab"
+LAB_TITLE = "Matrix lab exercise"
+LAB_URL = "/lab"
 
 
 class _Strict(BaseModel):
@@ -126,6 +133,7 @@ class Lab:
     cells: tuple[LabCell, ...]
     services: tuple[LabService, ...]
     scenarios: tuple[LabScenario, ...]
+    quiz: Quiz
     _by_key: dict[str, LabCell] = field(repr=False)
 
     def cell(self, key: str) -> LabCell | None:
@@ -148,8 +156,19 @@ def load_lab(path: Path, matrix: Matrix, chapters: dict[str, Chapter]) -> Lab:
     scenarios = _build_scenarios(note, matrix, check)
     if check.errors:
         raise ContentErrorList(check.errors)
-    return Lab(cells=cells, services=services, scenarios=scenarios,
+    return Lab(cells=cells, services=services, scenarios=scenarios, quiz=_as_quiz(cells, path),
                _by_key={c.key: c for c in cells})
+
+
+def _as_quiz(cells: tuple[LabCell, ...], path: Path) -> Quiz:
+    """The exercise as a quiz of one-mark items, one per cell, as its attempts are stored."""
+    questions = tuple(
+        Question(id=cell.key, type="single", prompt=cell.label, prompt_html=escape(cell.label),
+                 explanation=cell.why, explanation_html=escape(cell.why),
+                 section_url=cell.link.href, version=cell.version, line=0)
+        for cell in cells)
+    return Quiz(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug="how-it-works",
+                pass_percent=DEFAULT_PASS_PERCENT, questions=questions, path=path)
 
 
 class _Checker:

@@ -7,9 +7,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import session_scope
-from app.deps import CurrentLearner, GuideDep, SessionDep, get_current_learner, start_session
+from app.deps import (
+    CurrentLearner,
+    GuideDep,
+    SessionDep,
+    get_current_learner,
+    get_or_create_learner,
+)
 from app.errors import NotFound
-from app.services import progress, sessions
+from app.services import progress
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,8 +48,7 @@ def _show_personal_chapter(request: Request, guide, chapter) -> Response:
         learner = get_current_learner(request, session)
         if learner is None:
             session.commit()  # end the read snapshot; the insert below starts a write
-            learner = sessions.create_anonymous_learner(session)
-            start_session(request, session, learner)
+            learner = get_or_create_learner(request, session, None)
         progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
         marks = progress.chapter_marks(session, learner=learner)
         return _render_chapter(request, guide, chapter, marks)

@@ -11,8 +11,8 @@ import random
 from dataclasses import dataclass
 
 from app.guide import Guide
+from app.guide.lab import LAB_SLUG
 
-LAB_SLUG = "lab"
 PARTIES = ("microsoft", "customer", "shared")
 
 

@@ -32,7 +32,6 @@ from app.services.demo_answers import LAB_SLUG, ItemModel, build_models
 
 DEFAULT_INSTRUCTOR = "demo-instructor@example.com"
 BATCH = 1000
-LAB_PASS_PERCENT = 80.0
 FIRST = ("Ada", "Ben", "Chloé", "Dev", "Emeka", "Fatima", "Grace", "Hiro", "Ines", "Jonas",
          "Kofi", "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq")
 LAST = ("Adams", "Bauer", "Chen", "Diallo", "Evans", "Fischer", "García", "Haddad", "Ivanova",
@@ -107,7 +106,8 @@ class _Simulation:
         self.models = build_models(guide, rng)
         self.chapters = [c.slug for c in guide.chapters]
         self.pass_percent = {slug: q.pass_percent for slug, q in guide.quizzes.items()}
-        self.pass_percent[LAB_SLUG] = LAB_PASS_PERCENT
+        if guide.lab is not None:
+            self.pass_percent[LAB_SLUG] = guide.lab.quiz.pass_percent
         self.start = utcnow() - timedelta(days=60)
 
     def journey(self, index: int) -> _Journey:

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.errors import Invalid, NotFound
-from app.guide.lab import Lab, LabCell, LabScenario
+from app.guide.lab import LAB_SLUG, Lab, LabCell, LabScenario
 from app.guide.matrix import Band, Column, Matrix
 from app.models import Attempt, Learner
 from app.services import attempts
 from app.services.grading import GradedAnswer
-from app.services.progress import LAB_SLUG
 
 PARTIES = ("customer", "microsoft", "shared")
-PASS_PERCENT = 80.0
 KINDS = (attempts.FULL, attempts.RETRY)
 FORM_META = frozenset({"csrf_token", "client_attempt_id", "kind"})
 CLIENT_ATTEMPT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -131,7 +129,7 @@ def submit_grid(session: Session, *, lab: Lab, learner: Learner,
     attempt, _created = attempts.save_attempt(
         session, learner=learner, quiz_slug=LAB_SLUG,
         client_attempt_id=submission.client_attempt_id, kind=submission.kind,
-        graded=grade_grid(lab, submission.answers), pass_percent=PASS_PERCENT)
+        graded=grade_grid(lab, submission.answers), pass_percent=lab.quiz.pass_percent)
     return attempt
 
 

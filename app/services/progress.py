@@ -7,14 +7,10 @@ from sqlmodel import Session, select, update
 
 from app.db import upsert
 from app.errors import Invalid
+from app.guide.lab import LAB_SLUG, LAB_TITLE, LAB_URL
 from app.models import Attempt, ChapterVisit, Learner, QuizProgress
 from app.models.types import utcnow
 from app.services import attempts
-
-# The matrix lab stores its attempts under this slug and counts like one more quiz.
-LAB_SLUG = "lab"
-LAB_TITLE = "Matrix lab exercise"
-LAB_URL = "/lab"
 
 
 def completion_percent(*, chapters_read: int, quizzes_passed: int, chapters_total: int,

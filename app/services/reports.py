@@ -12,20 +12,15 @@ import threading
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass
-from html import escape
-from pathlib import Path
 
 from sqlalchemy import Text, and_, case, cast, func
 from sqlmodel import Session, select
 
 from app.errors import NotFound
 from app.guide import Guide, Quiz
-from app.guide.quizzes import Question
 from app.models import Answer, Attempt, CohortMember
 from app.services.answer_text import Lexicon, build_lexicon, prompt_text, response_text
 from app.services.item_analysis import ItemStats, QuizStats, analyse
-from app.services.lab import PASS_PERCENT as LAB_PASS_PERCENT
-from app.services.progress import LAB_SLUG, LAB_TITLE
 
 MIN_RESPONSES = 10  # below this, statistics are noise (StudyDrift gates at 10; Moodle has none)
 CACHE_SECONDS = 900  # Moodle caches its statistics for 15 minutes
@@ -93,21 +88,7 @@ def get_quiz(guide: Guide, slug: str) -> Quiz:
 def analysed_quizzes(guide: Guide) -> list[Quiz]:
     """Every quiz of the guide in chapter order, then the matrix lab exercise."""
     found = list(guide.quizzes.values())
-    lab = lab_as_quiz(guide)
-    return found + [lab] if lab else found
-
-
-def lab_as_quiz(guide: Guide) -> Quiz | None:
-    """The lab exercise as a quiz of one-mark items, one per matrix cell, as it is stored."""
-    if guide.lab is None:
-        return None
-    questions = tuple(
-        Question(id=cell.key, type="single", prompt=cell.label, prompt_html=escape(cell.label),
-                 explanation=cell.why, explanation_html=escape(cell.why),
-                 section_url=cell.link.href, version=cell.version, line=0)
-        for cell in guide.lab.cells)
-    return Quiz(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug="how-it-works",
-                pass_percent=LAB_PASS_PERCENT, questions=questions, path=Path("lab.yaml"))
+    return found + [guide.lab.quiz] if guide.lab else found
 
 
 def fmt(value: float | None, digits: int = 1, *, scale: float = 1.0, suffix: str = "") -> str:
