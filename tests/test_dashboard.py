@@ -83,7 +83,7 @@ def test_flags_stuck_and_struggling(app, cohort, instructor_client, settings):
         "table.heatmap tbody tr")
     flags = {r.th.a.get_text(strip=True): r.find_all("td")[2].get_text(" ", strip=True)
              for r in rows}
-    assert flags == {"Fresh": "", "Idle": "⏸ Stuck", "Recovered": "", "Trier": "⚠ Struggling"}
+    assert flags == {"Fresh": "", "Idle": "◷ Stuck", "Recovered": "", "Trier": "⚠ Struggling"}
     assert heatmap_names(instructor_client, cohort, "?flag=stuck") == ["Idle"]
     assert heatmap_names(instructor_client, cohort, "?flag=struggling") == ["Trier"]
 
