@@ -41,17 +41,19 @@ async def show_chapter(slug: str, request: Request, guide: GuideDep) -> Response
 def _show_personal_chapter(request: Request, guide, chapter) -> Response:
     """Record the visit (a returning browser gets an anonymous learner) and render the page.
 
-    Opens its own session instead of taking SessionDep: the cookie-less fast path above must
-    not pay for a thread hop or a connection.
+    Opens its own sessions instead of taking SessionDep: the cookie-less fast path above must
+    not pay for a thread hop or a connection, and most visits (reloads) need no write at all.
     """
-    with session_scope(request.app.state.engine) as session:
+    state = request.app.state
+    with session_scope(state.engine) as session:
         learner = get_current_learner(request, session)
-        if learner is None:
-            session.commit()  # end the read snapshot; the insert below starts a write
-            learner = get_or_create_learner(request, session, None)
-        progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+    if progress.visit_needs_recording(learner, chapter.slug):
+        with session_scope(state.write_engine) as session:
+            learner = get_or_create_learner(request, session, learner)
+            progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+    with session_scope(state.engine) as session:
         marks = progress.chapter_marks(session, learner=learner)
-        return _render_chapter(request, guide, chapter, marks)
+    return _render_chapter(request, guide, chapter, marks)
 
 
 @router.get("/search", response_class=HTMLResponse)

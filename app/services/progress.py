@@ -82,16 +82,16 @@ def quiz_catalogue(guide) -> list[QuizInfo]:
 REVISIT_QUIET_PERIOD = timedelta(minutes=5)
 
 
-def record_visit(session: Session, *, learner: Learner, chapter_slug: str) -> None:
-    """Mark a chapter read and remember it as where the learner left off. Commits.
+def visit_needs_recording(learner: Learner | None, chapter_slug: str) -> bool:
+    """Whether a visit is worth a write: not for a reload of the chapter just recorded."""
+    return learner is None or not (
+        learner.last_chapter_slug == chapter_slug
+        and learner.last_active_at > utcnow() - REVISIT_QUIET_PERIOD)
 
-    Called from GET requests, whose transaction only read so far: it is closed first, so the
-    write below opens a new one and SQLite's busy timeout can queue it behind other writers.
-    """
+
+def record_visit(session: Session, *, learner: Learner, chapter_slug: str) -> None:
+    """Mark a chapter read and remember it as where the learner left off. Commits."""
     now = utcnow()
-    if (learner.last_chapter_slug == chapter_slug
-            and learner.last_active_at > now - REVISIT_QUIET_PERIOD):
-        return
     # Back in the same chapter, the section reported last time still says where they were.
     section = learner.last_section if learner.last_chapter_slug == chapter_slug else None
     _store_visit(session, learner=learner, chapter_slug=chapter_slug, section=section, now=now)
@@ -114,7 +114,6 @@ def remember_position(session: Session, *, learner: Learner, guide, chapter_slug
 def _store_visit(session: Session, *, learner: Learner, chapter_slug: str,
                  section: str | None, now: datetime) -> None:
     learner_id = learner.id
-    session.commit()
     upsert(session, ChapterVisit.__table__,
            values={"learner_id": learner_id, "chapter_slug": chapter_slug,
                    "first_visited_at": now, "last_visited_at": now},
