@@ -89,6 +89,21 @@ def test_delete_needs_the_confirmation_box(app, db):
     assert rows_of(db, ada.id)["Attempt"] == 1
 
 
+def test_export_lists_failed_sign_ins_by_time_without_anyones_address(app, db):
+    ada, _eve = two_learners(db)
+    db.add(LoginFailure(email="ada@example.com", ip="203.0.113.9"))
+    db.commit()
+    token = make_session_token(db, learner=ada)
+
+    with client_for(app, token) as client:
+        exported = client.get("/progress/export.json")
+
+    assert exported.status_code == 200
+    [failure] = exported.json()["login_failures"]
+    assert set(failure) == {"created_at"}
+    assert "203.0.113.9" not in exported.text
+
+
 def test_delete_removes_the_account_its_rows_and_its_session(app, db):
     ada, eve = two_learners(db)
     db.add(LoginFailure(email="ada@example.com", ip="10.0.0.1"))

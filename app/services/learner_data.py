@@ -106,8 +106,9 @@ def _cohorts(session: Session, learner_id: int) -> list[dict]:
 def _login_failures(session: Session, email: str | None) -> list[dict]:
     if not email:
         return []
-    statement = select(LoginFailure).where(LoginFailure.email == email)
-    return [{"ip": f.ip, "created_at": _iso(f.created_at)} for f in session.exec(statement)]
+    # Only the times: the addresses are whoever typed this email, not necessarily its owner.
+    statement = select(LoginFailure.created_at).where(LoginFailure.email == email)
+    return [{"created_at": _iso(created_at)} for created_at in session.exec(statement)]
 
 
 def delete_learner(session: Session, *, learner: Learner) -> None:
