@@ -284,11 +284,13 @@ def test_lab_attempts_get_item_analysis_with_one_item_per_cell(real_app, lab):
     teacher = make_account(real_app, email="lab-teacher@example.com", role="instructor")
     cohort = make_cohort(real_app, owner=teacher, name="Lab cohort")
     wrong_for = lambda i: {"physical-hosts:iaas"} if i % 2 else set()  # noqa: E731
-    for i, learner in enumerate(cohort_learners(real_app, cohort, 10)):
+    learners = cohort_learners(real_app, cohort, 10)
+    for i, learner in enumerate(learners):
         with client_for(real_app, learner) as client:
             assert submit(client, grid_form(client, lab, wrong=wrong_for(i))).status_code == 303
 
     with client_for(real_app, teacher) as client:
+        learner_page = client.get(f"/instructor/cohorts/{cohort.id}/learners/{learners[1].id}")
         index = soup(client.get(f"/instructor/cohorts/{cohort.id}/items"))
         assert index.find("a", href=f"/instructor/cohorts/{cohort.id}/quizzes/lab/items")
         page = soup(client.get(f"/instructor/cohorts/{cohort.id}/quizzes/lab/items"))
@@ -298,3 +300,6 @@ def test_lab_attempts_get_item_analysis_with_one_item_per_cell(real_app, lab):
     assert hosts.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "50%"
     data = page.find("tr", attrs={"data-question": "information-and-data:saas"})
     assert data.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "100%"
+    # the learner page gives each cell in words, not as stored ids
+    assert "Matrix lab: Physical hosts in Infrastructure as a service" in learner_page.text
+    assert "physical-hosts:iaas" not in soup(learner_page).select_one("main").get_text()

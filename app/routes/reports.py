@@ -66,6 +66,7 @@ def show_item_analysis(request: Request, cohort_id: int, slug: str, session: Ses
                                  cache=cache)
     return _render(request, "reports/items.html",
                    {"cohort": cohort, "guide": guide, "quiz": quiz, "report": report,
+                    "quizzes": reports.analysed_quizzes(guide),
                     "fmt": reports.fmt, "min_responses": reports.MIN_RESPONSES})
 
 

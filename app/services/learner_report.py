@@ -4,15 +4,14 @@ and the audited reset of a quiz's attempts."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import Markup, escape
 from sqlmodel import Session, select, update
 
 from app.errors import Invalid
 from app.guide import Guide
-from app.guide.quizzes import Question
 from app.models import Answer, Attempt, ChapterVisit, Cohort, Learner
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
+from app.services.answer_text import Lexicon, build_lexicon, prompt_text, response_text
 from app.services.cohorts import get_member, list_audit, record_audit
 from app.services.dashboard import quiz_columns
 
@@ -20,8 +19,8 @@ from app.services.dashboard import quiz_columns
 @dataclass(frozen=True)
 class AnswerLine:
     question_id: str
-    prompt: Markup
-    chosen: Markup
+    prompt: str
+    chosen: str
     correct: bool
 
 
@@ -53,9 +52,9 @@ def learner_report(session: Session, *, cohort: Cohort, learner_id: int,
     attempts = session.exec(select(Attempt).where(Attempt.learner_id == learner.id)
                             .order_by(Attempt.created_at.desc(), Attempt.id.desc())).all()
     answers = _answers_by_attempt(session, [a.id for a in attempts])
+    lexicon = build_lexicon(guide)
     reports = [AttemptReport(attempt=a, quiz_title=titles.get(a.quiz_slug, a.quiz_slug),
-                             answers=[_answer_line(guide, a.quiz_slug, x)
-                                      for x in answers.get(a.id, [])])
+                             answers=[_answer_line(lexicon, x) for x in answers.get(a.id, [])])
                for a in attempts]
     return LearnerReport(learner=learner, read=read, attempts=reports,
                          quizzes=list(titles.items()),
@@ -78,35 +77,13 @@ def _answers_by_attempt(session: Session, attempt_ids: list[int]) -> dict[int, l
     return grouped
 
 
-def _answer_line(guide: Guide, quiz_slug: str, answer: Answer) -> AnswerLine:
-    quiz = guide.quiz(quiz_slug) if hasattr(guide, "quiz") else None
-    question = quiz.question(answer.question_id) if quiz else None
-    if question is None:  # retired question, or the lab: show the stored ids as text
-        return AnswerLine(question_id=answer.question_id, prompt=escape(answer.question_id),
-                          chosen=escape(_plain(answer.response)), correct=answer.correct)
-    return AnswerLine(question_id=answer.question_id, prompt=Markup(question.prompt_html),
-                      chosen=_chosen_text(question, answer.response), correct=answer.correct)
-
-
-def _chosen_text(question: Question, response) -> Markup:
-    """The learner's answer in the words they saw (content HTML is ours, so it is trusted)."""
-    if question.type == "matrix" and isinstance(response, dict):
-        labels = {row.id: row.label for row in question.rows}
-        return Markup("; ").join(Markup("{}: {}").format(labels.get(k, k), v)
-                                 for k, v in response.items())
-    parts = []
-    for choice_id in response if isinstance(response, list) else [response]:
-        choice = question.choice(str(choice_id))
-        parts.append(Markup(choice.html) if choice else escape(choice_id))
-    return Markup("; ").join(parts) if parts else Markup("(no answer)")
-
-
-def _plain(response) -> str:
-    if isinstance(response, dict):
-        return "; ".join(f"{k}: {v}" for k, v in response.items())
-    if isinstance(response, list):
-        return "; ".join(str(x) for x in response)
-    return str(response)
+def _answer_line(lexicon: Lexicon, answer: Answer) -> AnswerLine:
+    """The question and the learner's answer in the words they saw (lab cells included)."""
+    return AnswerLine(question_id=answer.question_id,
+                      prompt=prompt_text(lexicon, answer.question_id),
+                      chosen=response_text(lexicon, answer.question_id, answer.response)
+                      or "(no answer)",
+                      correct=answer.correct)
 
 
 def reset_quiz_attempts(session: Session, *, cohort: Cohort, learner_id: int, quiz_slug: str,
@@ -131,7 +108,7 @@ def reset_quiz_attempts(session: Session, *, cohort: Cohort, learner_id: int, qu
 
 
 def as_json(report: LearnerReport) -> dict:
-    """The report for the JSON API: plain text instead of HTML, ISO 8601 times."""
+    """The report for the JSON API, with ISO 8601 times."""
     learner = report.learner
     return {
         "id": learner.id, "display_name": learner.display_name, "email": learner.email,
@@ -144,8 +121,8 @@ def as_json(report: LearnerReport) -> dict:
             "created_at": item.attempt.created_at.isoformat(),
             "percent": item.attempt.percent, "passed": item.attempt.passed,
             "voided": item.attempt.voided_at is not None,
-            "answers": [{"question_id": a.question_id, "prompt": a.prompt.striptags(),
-                         "chosen": a.chosen.striptags(), "correct": a.correct}
+            "answers": [{"question_id": a.question_id, "prompt": a.prompt,
+                         "chosen": a.chosen, "correct": a.correct}
                         for a in item.answers],
         } for item in report.attempts],
     }
