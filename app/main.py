@@ -26,6 +26,7 @@ from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
 from app.routes import reports as report_routes
 from app.security import RequestGuard, ResponseGuard
+from app.services.reports import ReportCache
 from app.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.write_engine = writer(engine)
     app.state.page_cache = PageStore()
+    app.state.report_cache = ReportCache()
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

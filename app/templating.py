@@ -41,6 +41,13 @@ def when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
 
 
+def render_private(request: Request, template: str, context: dict, status_code: int = 200):
+    """A page about one person (progress, cohorts, reports): never stored by any cache."""
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code,
+        headers={"Cache-Control": "no-store"})
+
+
 def make_templates(static_dir: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_request_context])
     env = templates.env

@@ -12,15 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import CurrentInstructor, GuideDep, SessionDep, SettingsDep
 from app.services import api_tokens, charts, cohorts, dashboard, learner_report
+from app.templating import render_private
 
 router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=300)]
-
-
-def _render(request: Request, template: str, context: dict, status_code: int = 200):
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status_code,
-        headers={"Cache-Control": "no-store"})
 
 
 def _back(path: str) -> RedirectResponse:
@@ -32,7 +27,7 @@ def list_instructor_cohorts(request: Request, session: SessionDep, guide: GuideD
                             user: CurrentInstructor):
     mine = cohorts.list_cohorts_for(session, user=user)
     summaries = dashboard.cohort_summaries(session, cohorts=mine, guide=guide)
-    return _render(request, "instructor/index.html", {"summaries": summaries})
+    return render_private(request, "instructor/index.html", {"summaries": summaries})
 
 
 @router.post("/instructor/cohorts")
@@ -52,7 +47,7 @@ def show_cohort(request: Request, cohort_id: int, session: SessionDep, guide: Gu
     context = _cohort_context(session, guide, cohort, heatmap)
     context["join_url"] = settings.base_url.rstrip("/") + cohorts.join_path(cohort)
     context["stuck_days"] = settings.stuck_days
-    return _render(request, "instructor/cohort.html", context)
+    return render_private(request, "instructor/cohort.html", context)
 
 
 def _cohort_context(session, guide, cohort, heatmap) -> dict:
@@ -113,7 +108,7 @@ def show_learner(request: Request, cohort_id: int, learner_id: int, session: Ses
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
     report = learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
                                            guide=guide)
-    return _render(request, "instructor/learner.html", {"cohort": cohort, "report": report})
+    return render_private(request, "instructor/learner.html", {"cohort": cohort, "report": report})
 
 
 @router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/reset")
@@ -128,7 +123,7 @@ def reset_quiz(cohort_id: int, learner_id: int, session: SessionDep, guide: Guid
 @router.get("/instructor/tokens", response_class=HTMLResponse)
 def list_tokens(request: Request, session: SessionDep, user: CurrentInstructor):
     tokens = api_tokens.list_tokens(session, owner=user)
-    return _render(request, "instructor/tokens.html", {"tokens": tokens, "secret": None})
+    return render_private(request, "instructor/tokens.html", {"tokens": tokens, "secret": None})
 
 
 @router.post("/instructor/tokens", response_class=HTMLResponse)
@@ -137,7 +132,7 @@ def create_token(request: Request, session: SessionDep, user: CurrentInstructor,
     # Rendered, not redirected: the secret exists only in this response.
     token, secret = api_tokens.create_token(session, owner=user, name=name)
     tokens = api_tokens.list_tokens(session, owner=user)
-    return _render(request, "instructor/tokens.html",
+    return render_private(request, "instructor/tokens.html",
                    {"tokens": tokens, "secret": secret, "new_token": token}, status_code=201)
 
 

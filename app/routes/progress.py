@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.deps import CurrentLearner, GuideDep, LearnerForWrite, SessionDep
 from app.errors import AppError, Invalid, NotFound
 from app.services import learner_data, progress
+from app.templating import render_private
 
 router = APIRouter()
 
@@ -51,17 +52,11 @@ class DeleteForm(BaseModel):
     confirm: str = ""
 
 
-def _render(request: Request, template: str, context: dict, status_code: int = 200):
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status_code,
-        headers={"Cache-Control": "no-store"})
-
-
 @router.get("/progress", response_class=HTMLResponse, include_in_schema=False)
 def show_progress(request: Request, session: SessionDep, guide: GuideDep,
                   learner: CurrentLearner):
     summary = progress.learner_progress(session, learner=learner, guide=guide)
-    return _render(request, "progress/show.html", {"guide": guide, "progress": summary})
+    return render_private(request, "progress/show.html", {"guide": guide, "progress": summary})
 
 
 @router.get("/progress/export.json", include_in_schema=False)
@@ -78,7 +73,7 @@ def export_progress(session: SessionDep, learner: CurrentLearner) -> JSONRespons
 def confirm_delete(request: Request, learner: CurrentLearner):
     if learner is None:
         raise NotFound(NO_LEARNER)
-    return _render(request, "progress/delete.html", {"error": None})
+    return render_private(request, "progress/delete.html", {"error": None})
 
 
 @router.post("/progress/delete", response_class=HTMLResponse, include_in_schema=False)
@@ -91,10 +86,10 @@ def delete_account(request: Request, session: SessionDep, learner: CurrentLearne
             raise Invalid("confirm: tick the box to confirm the deletion.", field="confirm")
         learner_data.delete_learner(session, learner=learner)
     except AppError as error:
-        return _render(request, "progress/delete.html", {"error": error}, error.status_code)
+        return render_private(request, "progress/delete.html", {"error": error}, error.status_code)
     request.state.clear_session = True
     request.state.learner = None
-    return _render(request, "progress/deleted.html", {})
+    return render_private(request, "progress/deleted.html", {})
 
 
 @router.get("/api/v1/me/progress", response_model=ProgressPublic, tags=["progress"])

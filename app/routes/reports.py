@@ -13,18 +13,16 @@ from pydantic import BaseModel
 from app.deps import CurrentInstructor, GuideDep, SessionDep
 from app.services import cohorts, exports, reports
 from app.services.answer_text import build_lexicon
+from app.templating import render_private
 
 router = APIRouter()
 ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
           403: {"description": "not allowed"}, 404: {"description": "no such cohort"}}
 
 
-def get_report_cache(request: Request) -> reports.ReportCache:
-    """One cache per app (tests build many apps, each on its own database)."""
-    state = request.app.state
-    if getattr(state, "report_cache", None) is None:
-        state.report_cache = reports.ReportCache()
-    return state.report_cache
+async def get_report_cache(request: Request) -> reports.ReportCache:
+    """The app's cache, made in create_app (one per app: tests build many, each on its own DB)."""
+    return request.app.state.report_cache
 
 
 CacheDep = Annotated[reports.ReportCache, Depends(get_report_cache)]
@@ -40,17 +38,12 @@ class ItemPublic(BaseModel):
     most_common_wrong: str | None
 
 
-def _render(request: Request, template: str, context: dict):
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, headers={"Cache-Control": "no-store"})
-
-
 @router.get("/instructor/cohorts/{cohort_id}/items", response_class=HTMLResponse,
             include_in_schema=False)
 def list_item_analyses(request: Request, cohort_id: int, session: SessionDep,
                        guide: GuideDep, user: CurrentInstructor):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    return _render(request, "reports/quizzes.html",
+    return render_private(request, "reports/quizzes.html",
                    {"cohort": cohort, "guide": guide, "quizzes": reports.analysed_quizzes(guide)})
 
 
@@ -64,7 +57,7 @@ def show_item_analysis(request: Request, cohort_id: int, slug: str, session: Ses
     report = reports.quiz_report(session, cohort_id=cohort.id, quiz=quiz,
                                  lexicon=build_lexicon(guide), all_attempts=attempts == "all",
                                  cache=cache)
-    return _render(request, "reports/items.html",
+    return render_private(request, "reports/items.html",
                    {"cohort": cohort, "guide": guide, "quiz": quiz, "report": report,
                     "quizzes": reports.analysed_quizzes(guide),
                     "fmt": reports.fmt, "min_responses": reports.MIN_RESPONSES})
