@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -59,11 +60,12 @@ class Chapter:
     def url(self) -> str:
         return f"/chapters/{self.slug}"
 
-    @property
+    @cached_property
     def anchors(self) -> frozenset[str]:
+        """Every id a link may point at: headings and explicit ids (checked per request)."""
         return frozenset(h.id for h in self.headings) | _explicit_ids(self.html)
 
-    @property
+    @cached_property
     def toc(self) -> tuple[Heading, ...]:
         return tuple(h for h in self.headings if h.level in (2, 3))
 
