@@ -22,10 +22,6 @@ class AppError(Exception):
         self.headers = headers or {}
 
 
-class BadRequest(AppError):
-    status_code = 400
-
-
 class Unauthorized(AppError):
     status_code = 401
 
@@ -40,10 +36,6 @@ class NotFound(AppError):
 
 class Conflict(AppError):
     status_code = 409
-
-
-class TooLarge(AppError):
-    status_code = 413
 
 
 class Invalid(AppError):

@@ -5,7 +5,7 @@ last_percent); `best_percent` and `passed` come from full attempts only, because
 the missed questions alone says nothing about the whole quiz.
 """
 
-from sqlalchemy import bindparam, case, func, insert, or_, update
+from sqlalchemy import bindparam, case, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -147,14 +147,6 @@ def rebuild_quiz_progress(session: Session, *, learner_id: int, quiz_slug: str) 
     session.flush()
 
 
-def list_attempts(session: Session, *, learner_id: int, quiz_slug: str) -> list[Attempt]:
-    """A learner's attempts at one quiz, newest first (voided ones included, marked)."""
-    statement = (select(Attempt)
-                 .where(Attempt.learner_id == learner_id, Attempt.quiz_slug == quiz_slug)
-                 .order_by(Attempt.created_at.desc(), Attempt.id.desc()))
-    return list(session.exec(statement).all())
-
-
 def get_attempt(session: Session, *, attempt_id: int, learner_id: int | None) -> Attempt:
     """The learner's own attempt; NotFound for a missing one and for anyone else's alike."""
     attempt = session.get(Attempt, attempt_id) if learner_id is not None else None
@@ -173,10 +165,3 @@ def missed_question_ids(session: Session, *, attempt_id: int) -> set[str]:
     statement = select(Answer.question_id).where(Answer.attempt_id == attempt_id,
                                                  Answer.correct.is_(False))
     return set(session.exec(statement).all())
-
-
-def count_attempts(session: Session, *, quiz_slug: str | None = None) -> int:
-    statement = select(func.count()).select_from(Attempt)
-    if quiz_slug is not None:
-        statement = statement.where(Attempt.quiz_slug == quiz_slug)
-    return session.exec(statement).one()

@@ -170,13 +170,6 @@ def remove_member(session: Session, *, cohort: Cohort, learner_id: int, actor: L
     session.commit()
 
 
-def list_memberships(session: Session, *, learner_id: int) -> list[Cohort]:
-    """The cohorts a learner belongs to."""
-    statement = (select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-                 .where(CohortMember.learner_id == learner_id).order_by(Cohort.name))
-    return list(session.exec(statement).all())
-
-
 def record_audit(session: Session, *, actor: Learner | None, action: str,
                  cohort_id: int | None = None, subject_id: int | None = None,
                  detail: dict | None = None) -> None:
