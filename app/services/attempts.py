@@ -135,16 +135,33 @@ def rebuild_quiz_progress(session: Session, *, learner_id: int, quiz_slug: str) 
         .order_by(Attempt.created_at, Attempt.id)).all()
     session.exec(delete(QuizProgress).where(QuizProgress.learner_id == learner_id,
                                             QuizProgress.quiz_slug == quiz_slug))
-    if not attempts:
-        return
+    if attempts:
+        session.add(_summary(learner_id, quiz_slug, attempts))
+    session.flush()
+
+
+def rebuild_all_quiz_progress(session: Session, *, learner_id: int,
+                              attempts: list[Attempt]) -> None:
+    """Recompute every QuizProgress row of a learner from `attempts` (all of theirs, already
+    loaded, oldest first): one delete and one insert per quiz. Does not commit."""
+    by_quiz: dict[str, list[Attempt]] = {}
+    for attempt in attempts:
+        if attempt.voided_at is None:
+            by_quiz.setdefault(attempt.quiz_slug, []).append(attempt)
+    session.exec(delete(QuizProgress).where(QuizProgress.learner_id == learner_id))
+    session.add_all(_summary(learner_id, slug, group) for slug, group in by_quiz.items())
+    session.flush()
+
+
+def _summary(learner_id: int, quiz_slug: str, attempts: list[Attempt]) -> QuizProgress:
+    """The summary row of live attempts at one quiz, oldest first."""
     full = [a for a in attempts if a.kind == FULL]
-    session.add(QuizProgress(
+    return QuizProgress(
         learner_id=learner_id, quiz_slug=quiz_slug, attempts=len(attempts),
         failed_attempts=sum(not a.passed for a in attempts),
         best_percent=max((a.percent for a in full), default=0.0),
         last_percent=attempts[-1].percent, passed=any(a.passed for a in full),
-        last_attempt_at=attempts[-1].created_at))
-    session.flush()
+        last_attempt_at=attempts[-1].created_at)
 
 
 def get_attempt(session: Session, *, attempt_id: int, learner_id: int | None) -> Attempt:

@@ -198,8 +198,9 @@ def rebuild_learner_progress(session: Session, *, learner_id: int) -> None:
     """
     statement = (select(Attempt).where(Attempt.learner_id == learner_id)
                  .order_by(Attempt.created_at, Attempt.id))
+    loaded = session.exec(statement).all()
     firsts: set[str] = set()
-    for attempt in session.exec(statement).all():
+    for attempt in loaded:
         first = (attempt.kind == attempts.FULL and attempt.voided_at is None
                  and attempt.quiz_slug not in firsts)
         if first:
@@ -207,8 +208,4 @@ def rebuild_learner_progress(session: Session, *, learner_id: int) -> None:
         if attempt.is_first != first:
             attempt.is_first = first
             session.add(attempt)
-    session.flush()
-    slugs = session.exec(select(Attempt.quiz_slug).where(Attempt.learner_id == learner_id)
-                         .distinct()).all()
-    for slug in slugs:
-        attempts.rebuild_quiz_progress(session, learner_id=learner_id, quiz_slug=slug)
+    attempts.rebuild_all_quiz_progress(session, learner_id=learner_id, attempts=loaded)
