@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.deps import GuideDep, get_current_learner, get_or_create_learner
 from app.errors import NotFound
-from app.guide import Guide, Question, Quiz
+from app.guide import Question, Quiz
 from app.guide.quizzes import MATRIX_OPTIONS
 from app.routes.quiz_schemas import (
     AttemptCreate,
@@ -47,7 +47,7 @@ def list_quizzes(guide: GuideDep):
 @router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
 def show_quiz(slug: str, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
-    quiz = get_quiz(guide, slug)
+    quiz = grading.get_quiz(guide, slug)
     return QuizPublic(slug=quiz.slug, title=quiz.title, pass_percent=quiz.pass_percent,
                       questions=[_question_public(q) for q in quiz.questions])
 
@@ -58,7 +58,7 @@ def show_quiz(slug: str, guide: GuideDep):
                         **errors(403, 404, 409, 413, 422)})
 async def submit_attempt(slug: str, body: AttemptCreate, request: Request) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
-    quiz = get_quiz(request.app.state.guide, slug)
+    quiz = grading.get_quiz(request.app.state.guide, slug)
     graded = grading.grade_quiz(quiz, body.answers)  # pure and quick: no thread needed
     result, created = await run_in_threadpool(_store_attempt, request, quiz,
                                               body.client_attempt_id, graded)
@@ -92,7 +92,7 @@ def _store_attempt(request: Request, quiz: Quiz, client_attempt_id: str, graded)
 def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
                  guide: GuideDep):
     """Grade one answer for instant feedback; nothing is stored."""
-    question = get_quiz(guide, slug).question(question_id)
+    question = grading.get_quiz(guide, slug).question(question_id)
     if question is None:
         raise NotFound(f"Quiz {slug!r} has no question {question_id!r}.")
     graded = grading.grade_answer(question, body.answer)
@@ -103,13 +103,6 @@ def check_answer(slug: str, question_id: str, body: CheckCreate, request: Reques
     return CheckPublic(question_id=question.id, correct=graded.correct, score=graded.score,
                        max_score=graded.max_score,
                        feedback_html=feedback.render(review=review, matrix=guide.matrix))
-
-
-def get_quiz(guide: Guide, slug: str) -> Quiz:
-    quiz = guide.quiz(slug)
-    if quiz is None:
-        raise NotFound(f"There is no quiz called {slug!r}.")
-    return quiz
 
 
 def attempt_public(quiz: Quiz, attempt, answers) -> AttemptPublic:

@@ -11,7 +11,6 @@ from starlette.datastructures import FormData
 from app.deps import CurrentLearner, GuideDep, LearnerForWrite, SessionDep
 from app.errors import Invalid, NotFound
 from app.guide import Guide, Question, Quiz
-from app.routes.api_quizzes import get_quiz
 from app.services import attempts, grading
 from app.services.attempts import FULL, RETRY
 
@@ -29,7 +28,7 @@ FormDep = Annotated[FormData, Depends(read_form)]
 @router.get("/chapters/{slug}/quiz", response_class=HTMLResponse)
 def show_quiz(slug: str, request: Request, guide: GuideDep, session: SessionDep,
               learner: CurrentLearner, retry: int | None = None):
-    quiz = get_quiz(guide, slug)
+    quiz = grading.get_quiz(guide, slug)
     questions, retry_of = _questions_for(session, quiz, learner, retry)
     return _render_form(request, guide, quiz, questions, retry_of=retry_of)
 
@@ -37,7 +36,7 @@ def show_quiz(slug: str, request: Request, guide: GuideDep, session: SessionDep,
 @router.post("/chapters/{slug}/quiz", response_class=HTMLResponse)
 def submit_quiz(slug: str, request: Request, guide: GuideDep, session: SessionDep,
                 learner: LearnerForWrite, form: FormDep):
-    quiz = get_quiz(guide, slug)
+    quiz = grading.get_quiz(guide, slug)
     questions, retry_of = _questions_for(session, quiz, learner, _int(form.get("retry_of")))
     answers = answers_from_form(questions, form)
     client_id = _client_attempt_id(form)
@@ -54,7 +53,7 @@ def submit_quiz(slug: str, request: Request, guide: GuideDep, session: SessionDe
 @router.get("/chapters/{slug}/quiz/attempts/{attempt_id}", response_class=HTMLResponse)
 def show_attempt(slug: str, attempt_id: int, request: Request, guide: GuideDep,
                  session: SessionDep, learner: CurrentLearner):
-    quiz = get_quiz(guide, slug)
+    quiz = grading.get_quiz(guide, slug)
     attempt = _own_attempt(session, quiz, learner, attempt_id)
     reviews = grading.review_answers(quiz, attempts.list_answers(session, attempt_id=attempt.id))
     return request.app.state.templates.TemplateResponse(

@@ -53,7 +53,7 @@ def show_item_analysis(request: Request, cohort_id: int, slug: str, session: Ses
                        guide: GuideDep, user: CurrentInstructor, cache: CacheDep,
                        attempts: Literal["first", "all"] = "first"):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    quiz = reports.get_quiz(guide, slug)
+    quiz = reports.get_analysed_quiz(guide, slug)
     report = reports.quiz_report(session, cohort_id=cohort.id, quiz=quiz,
                                  lexicon=build_lexicon(guide), all_attempts=attempts == "all",
                                  cache=cache)

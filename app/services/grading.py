@@ -8,7 +8,7 @@ one mark per row (score = rows right, max = rows) and counts as correct only whe
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.guide.quizzes import MATRIX_OPTIONS, Choice, MatrixRow, Question, Quiz
 
 Response = list[str] | dict[str, str]
@@ -163,3 +163,11 @@ def review_answers(quiz: Quiz, answers: Iterable) -> list[Review]:
                                   correct=answer.correct, score=answer.score,
                                   max_score=answer.max_score))
     return reviews
+
+
+def get_quiz(guide, slug: str) -> Quiz:
+    """The quiz with this slug, or NotFound."""
+    quiz = guide.quiz(slug)
+    if quiz is None:
+        raise NotFound(f"There is no quiz called {slug!r}.")
+    return quiz

@@ -77,7 +77,7 @@ class ReportCache:
 NO_STATS = ItemStats(None, None, None, None, None)
 
 
-def get_quiz(guide: Guide, slug: str) -> Quiz:
+def get_analysed_quiz(guide: Guide, slug: str) -> Quiz:
     """A quiz of the guide, or the matrix lab exercise (slug 'lab')."""
     quiz = next((q for q in analysed_quizzes(guide) if q.slug == slug), None)
     if quiz is None:
