@@ -92,13 +92,12 @@ def _store_attempt(request: Request, quiz: Quiz, client_attempt_id: str, graded)
 def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
                  guide: GuideDep):
     """Grade one answer for instant feedback; nothing is stored."""
-    question = grading.get_quiz(guide, slug).question(question_id)
+    quiz = grading.get_quiz(guide, slug)
+    question = quiz.question(question_id)
     if question is None:
         raise NotFound(f"Quiz {slug!r} has no question {question_id!r}.")
     graded = grading.grade_answer(question, body.answer)
-    review = grading.Review(question=question, response=graded.response,
-                            correct=graded.correct, score=graded.score,
-                            max_score=graded.max_score)
+    [review] = grading.review_answers(quiz, [graded])
     feedback = request.app.state.templates.get_template("quiz/_feedback.html")
     return CheckPublic(question_id=question.id, correct=graded.correct, score=graded.score,
                        max_score=graded.max_score,
