@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import CurrentInstructor, GuideDep, SessionDep, SettingsDep
+from app.guide.lab import LAB_SLUG
 from app.services import api_tokens, charts, cohorts, dashboard, learner_report
 from app.templating import render_private
 
@@ -61,7 +62,7 @@ def _cohort_context(session, guide, cohort, heatmap) -> dict:
         chart_id="funnel", members=members,
         steps=dashboard.chapter_funnel(session, cohort_id=cohort.id, guide=guide))
     return {"cohort": cohort, "heatmap": heatmap, "members": members, "guide": guide,
-            "quiz_titles": dict(columns), "lab_slug": columns[-1][0],
+            "quiz_titles": dict(columns), "lab_slug": LAB_SLUG,
             "histograms": histograms, "funnel": funnel,
             "co_instructors": cohorts.list_co_instructors(session, cohort_id=cohort.id),
             "page_url": _page_url(cohort.id, heatmap.query), "sorts": dashboard.SORTS}
