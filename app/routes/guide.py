@@ -47,13 +47,14 @@ def _show_personal_chapter(request: Request, guide, chapter) -> Response:
     state = request.app.state
     with session_scope(state.engine) as session:
         learner = get_current_learner(request, session)
-    if progress.visit_needs_recording(learner, chapter.slug):
-        with session_scope(state.write_engine) as session:
-            learner = get_or_create_learner(request, session, learner)
-            progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
-    with session_scope(state.engine) as session:
-        marks = progress.chapter_marks(session, learner=learner)
-    return _render_chapter(request, guide, chapter, marks)
+        if not progress.visit_needs_recording(learner, chapter.slug):
+            return _render_chapter(request, guide, chapter,
+                                   progress.chapter_marks(session, learner=learner))
+    with session_scope(state.write_engine) as session:
+        learner = get_or_create_learner(request, session, learner)
+        progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+        return _render_chapter(request, guide, chapter,
+                               progress.chapter_marks(session, learner=learner))
 
 
 @router.get("/search", response_class=HTMLResponse)
