@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and pip:
-#   make run    build the venv, migrate, serve on http://127.0.0.1:8000
+#   make run    build the venv, serve on http://127.0.0.1:8000 (guide serve migrates first)
 #   make test   build the venv, lint, run every test (browser tests included)
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +14,6 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/guide db upgrade
 	$(BIN)/guide serve
 
 test: $(STAMP)

@@ -14,7 +14,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.migrations import upgrade_database
 
     upgrade_database(writer(make_engine(settings.resolved_database_url)))
-    uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
+    uvicorn.run("app.main:create_served_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
                 access_log=settings.access_log, proxy_headers=True)
     return 0
@@ -50,24 +50,17 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Fill a demo cohort in one transaction (see app/services/demo_data.py)."""
     import time
 
-    from sqlmodel import Session
-
-    from app.db import make_engine, writer
     from app.guide import load_guide
-    from app.migrations import upgrade_database
-    from app.services.accounts import hasher
+    from app.main import passwords_for
     from app.services.demo_data import seed_demo
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    engine = writer(make_engine(settings.resolved_database_url))
-    upgrade_database(engine)
+    password_hash = passwords_for(settings).hash(password) if password else None
+    guide = load_guide(settings.content_dir)
     started = time.perf_counter()
-    with Session(engine, expire_on_commit=False) as session:
-        summary = seed_demo(session, load_guide(settings.content_dir), learners=args.learners,
-                            cohort_name=args.cohort, seed=args.seed,
-                            instructor_email=args.instructor_email,
-                            password_hash=hasher.hash(password) if password else None)
-        session.commit()
+    summary = _migrated_database(settings).write_now(
+        seed_demo, guide=guide, learners=args.learners, cohort_name=args.cohort,
+        seed=args.seed, instructor_email=args.instructor_email, password_hash=password_hash)
     print(f"cohort {summary.cohort_id} ({args.cohort}, join code {summary.join_code}): "
           f"{summary.learners} learners, {summary.visits} chapter visits, "
           f"{summary.attempts} attempts, {summary.answers} answers "
@@ -77,27 +70,34 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_create_instructor(args: argparse.Namespace, settings: Settings) -> int:
     """Create an instructor (or admin) account, or promote an existing one."""
-    from sqlmodel import Session
-
-    from app.db import make_engine, writer
     from app.errors import AppError
-    from app.migrations import upgrade_database
+    from app.main import passwords_for
     from app.services import accounts, instructors
 
-    engine = writer(make_engine(settings.resolved_database_url))
-    upgrade_database(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        exists = accounts.find_account(session, email=args.email) is not None
-        password = None if exists else _read_password(args.password_stdin)
-        try:
-            learner, created = instructors.create_or_promote(
-                session, email=args.email, password=password,
-                display_name=args.display_name, admin=args.admin)
-        except AppError as exc:
-            print(f"error: {exc.message}", file=sys.stderr)
-            return 1
+    database = _migrated_database(settings)
+    try:
+        exists = database.read_now(accounts.find_account, email=args.email) is not None
+        password_hash = None
+        if not exists:
+            password = _read_password(args.password_stdin)
+            password_hash = passwords_for(settings).hash(accounts.check_password(password))
+        learner, created = database.write_now(
+            instructors.create_or_promote, email=args.email, password_hash=password_hash,
+            display_name=args.display_name, admin=args.admin)
+    except AppError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
     print(f"{'created' if created else 'promoted'} {learner.email} as {learner.role}")
     return 0
+
+
+def _migrated_database(settings: Settings):
+    from app.db import Database, make_engine, writer
+    from app.migrations import upgrade_database
+
+    database = Database(make_engine(settings.resolved_database_url))
+    upgrade_database(writer(database.engine))
+    return database
 
 
 def _read_password(from_stdin: bool) -> str:

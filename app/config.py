@@ -30,7 +30,12 @@ class Settings(BaseSettings):
     session_days: int = Field(default=30, description="how long a sign-in lasts")
     stuck_days: int = Field(default=7, description="days without activity before 'stuck'")
     max_body_bytes: int = Field(default=64 * 1024, description="larger request bodies get 413")
-    access_log: bool = False
+    access_log: bool = Field(default=False, description="uvicorn's access log for guide serve")
+    argon2_time_cost: int = Field(default=3, ge=1, description="argon2 iterations")
+    argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2 memory per hash")
+    argon2_parallelism: int = Field(default=4, ge=1, description="argon2 lanes")
+    password_hashing_slots: int = Field(
+        default=4, ge=1, description="password hashes at once per process (memory bound)")
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,11 +1,19 @@
-"""The database engine and the per-request session."""
+"""The database: the engine, and `Database`, the one way the app reads and writes.
+
+A use case is a plain function `use_case(session, **values)`. Routes run it with
+`await db.read(use_case, ...)` (a pooled session in a worker thread, rolled back at the end)
+or `await db.write(use_case, ...)` (one write transaction, committed once after the use case
+returns; the result is only handed back after that COMMIT). Services never commit.
+"""
 
 import fcntl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -106,11 +114,41 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One session; the use case commits once at its end, anything left over rolls back."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+T = TypeVar("T")
+
+
+class Database:
+    """Reads and writes of use cases: the only place that opens sessions and commits."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._write_engine = writer(engine)
+
+    async def read(self, use_case: Callable[..., T], /, **values) -> T:
+        return await to_thread.run_sync(lambda: self.read_now(use_case, **values))
+
+    async def write(self, use_case: Callable[..., T], /, **values) -> T:
+        return await to_thread.run_sync(lambda: self.write_now(use_case, **values))
+
+    def read_now(self, use_case: Callable[..., T], /, **values) -> T:
+        """`read` for code already off the event loop (the CLI, streamed exports)."""
+        with self.read_session() as session:
+            return use_case(session, **values)
+
+    def write_now(self, use_case: Callable[..., T], /, **values) -> T:
+        """`write` for code already off the event loop: one transaction, committed once."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            result = use_case(session, **values)
+            session.commit()
+            return result
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def upsert(session: Session, table, *, values: dict, keys: list[str], update: dict) -> None:

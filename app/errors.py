@@ -1,15 +1,6 @@
-"""One error path: services raise AppError; JSON under /api, a styled page elsewhere."""
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-TITLES = {
-    400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Page not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Request too large",
-    422: "Invalid input", 429: "Too many attempts", 500: "Something went wrong",
-}
+"""The errors a use case raises. The web edge (app/web/errors.py) turns each into a response:
+JSON `{"detail", "field"}` under /api, a styled page elsewhere. Nothing here knows about HTTP
+beyond the status code each error maps to."""
 
 
 class AppError(Exception):
@@ -44,44 +35,3 @@ class Invalid(AppError):
 
 class TooManyRequests(AppError):
     status_code = 429
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def error_response(request: Request, status: int, message: str, *, field: str | None = None,
-                   headers: dict | None = None):
-    """The response for an error: JSON {"detail", "field"} under /api, else errors/*.html."""
-    if wants_json(request):
-        body = {"detail": message}
-        if field:
-            body["field"] = field
-        return JSONResponse(body, status_code=status, headers=headers)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, "errors/error.html",
-        {"status": status, "title": TITLES.get(status, "Error"), "message": message},
-        status_code=status, headers=headers,
-    )
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError):
-        return error_response(request, exc.status_code, exc.message, field=exc.field,
-                              headers=exc.headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException):
-        message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
-        if exc.status_code == 404 and not wants_json(request):
-            message = "There is no page at this address."
-        return error_response(request, exc.status_code, message, headers=exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
-        field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
-        message = f"{field}: {first['msg']}" if field else first["msg"]
-        return error_response(request, 422, message, field=field or None)

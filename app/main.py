@@ -1,4 +1,11 @@
-"""The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`."""
+"""The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`.
+
+A request travels: ResponseGuard (headers, CSRF cookie, ETags) -> RequestGuard (body size,
+CSRF check) -> PageCache (shared pages of visitors without a sign-in) -> a route in
+app/routes/ (thin: dependencies from app/web/deps.py, a use case from app/services/ run
+through `Database.read`/`write`, a `Page.render` or a JSON model) -> app/web/errors.py for
+anything raised.
+"""
 
 from pathlib import Path
 
@@ -6,35 +13,38 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from app.config import Settings
-from app.db import make_engine, writer
-from app.errors import install_error_handlers
+from app.db import Database, make_engine, writer
 from app.guide import load_guide
 from app.migrations import upgrade_database
-from app.pagecache import PageCache, PageStore
 from app.routes import (
     accounts,
     api_docs,
     api_quizzes,
     cohorts_api,
+    exports,
     health,
     instructor,
+    item_analysis,
     join,
+    my_data,
     quizzes,
 )
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
-from app.routes import reports as report_routes
-from app.security import RequestGuard, ResponseGuard
-from app.services.reports import ReportCache
-from app.templating import make_templates
+from app.services.item_reports import ReportCache
+from app.services.passwords import Passwords
+from app.web.errors import install_error_handlers
+from app.web.middleware import RequestGuard, ResponseGuard
+from app.web.pagecache import PageCache, PageStore
+from app.web.rendering import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
-           api_docs.router, accounts.router, progress_routes.router,
+           api_docs.router, accounts.router, progress_routes.router, my_data.router,
            instructor.router, cohorts_api.router, join.router, lab_routes.router,
-           report_routes.router)
+           item_analysis.router, exports.router)
 
 
 class CachedStatic(StaticFiles):
@@ -48,22 +58,26 @@ class CachedStatic(StaticFiles):
         return response
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: load and validate content, migrate the database, wire routes."""
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the app: load and validate content, migrate the database, wire routes.
+
+    `guide serve` migrates once before its workers start and passes migrate=False.
+    """
     settings = settings or Settings()
     templates = make_templates(STATIC_DIR)
     matrix_table = templates.get_template("guide/_matrix_table.html")
     guide = load_guide(settings.content_dir, render_matrix=lambda m: matrix_table.render(matrix=m))
-    engine = make_engine(settings.resolved_database_url)
-    upgrade_database(writer(engine))
+    database = Database(make_engine(settings.resolved_database_url))
+    if migrate:
+        upgrade_database(writer(database.engine))
 
     app = FastAPI(title="Azure Shared Responsibility Guide API", version="1",
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = templates
     app.state.guide = guide
-    app.state.engine = engine
-    app.state.write_engine = writer(engine)
+    app.state.database = database
+    app.state.passwords = passwords_for(settings)
     app.state.page_cache = PageStore()
     app.state.report_cache = ReportCache()
 
@@ -76,3 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ResponseGuard, https=settings.https)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The factory `guide serve` hands to uvicorn: it has migrated once, before the workers."""
+    return create_app(migrate=False)
+
+
+def passwords_for(settings: Settings) -> Passwords:
+    return Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                     parallelism=settings.argon2_parallelism,
+                     max_concurrent=settings.password_hashing_slots)

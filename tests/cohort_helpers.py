@@ -6,34 +6,34 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.db import upsert
-from app.models import ChapterVisit, Cohort, CohortMember, Learner, QuizProgress
+from app.models import ChapterVisit, Cohort, CohortMember, QuizProgress, User
 from app.models.types import utcnow
-from app.security import SESSION_COOKIE
-from app.services import api_tokens, cohorts, sessions
+from app.services import api_tokens, cohorts, sign_ins
+from app.web.cookies import SIGN_IN_COOKIE
 
 
 def db(app) -> Session:
-    return Session(app.state.write_engine, expire_on_commit=False)
+    return Session(app.state.database.engine, expire_on_commit=False)
 
 
 def make_account(app, *, email: str, role: str = "learner", display_name: str | None = None,
-                 last_active_days_ago: float = 0) -> Learner:
+                 last_active_days_ago: float = 0) -> User:
     with db(app) as session:
-        learner = Learner(email=email, role=role, display_name=display_name or email.split("@")[0],
+        learner = User(email=email, role=role, display_name=display_name or email.split("@")[0],
                           last_active_at=utcnow() - timedelta(days=last_active_days_ago))
         session.add(learner)
         session.commit()
         return learner
 
 
-def client_for(app, learner: Learner | None = None) -> TestClient:
+def client_for(app, learner: User | None = None) -> TestClient:
     """A separate browser: its own cookie jar, signed in as `learner` when given."""
     client = TestClient(app, follow_redirects=False)
     if learner is not None:
         with db(app) as session:
-            token = sessions.create_session(session, learner=learner, days=1)
+            token = sign_ins.create_sign_in(session, user_id=learner.id, days=1)
             session.commit()
-        client.cookies.set(SESSION_COOKIE, token)
+        client.cookies.set(SIGN_IN_COOKIE, token)
     client.get("/healthz")  # the CSRF cookie, as a browser gets it from its first page
     return client
 
@@ -46,25 +46,27 @@ def csrf_header(client: TestClient) -> dict:
     return {"X-CSRF-Token": client.cookies["csrftoken"]}
 
 
-def make_cohort(app, *, owner: Learner, name: str = "Cohort") -> Cohort:
+def make_cohort(app, *, owner: User, name: str = "Cohort") -> Cohort:
     with db(app) as session:
-        return cohorts.create_cohort(session, owner=session.get(Learner, owner.id), name=name)
+        cohort = cohorts.create_cohort(session, owner=session.get(User, owner.id), name=name)
+        session.commit()
+        return cohort
 
 
-def add_member(app, cohort: Cohort, learner: Learner) -> None:
+def add_member(app, cohort: Cohort, learner: User) -> None:
     with db(app) as session:
         session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
         session.commit()
 
 
-def read(app, learner: Learner, *slugs: str) -> None:
+def read(app, learner: User, *slugs: str) -> None:
     with db(app) as session:
         for slug in slugs:
             session.add(ChapterVisit(learner_id=learner.id, chapter_slug=slug))
         session.commit()
 
 
-def quiz_result(app, learner: Learner, slug: str, *, best: float, passed: bool,
+def quiz_result(app, learner: User, slug: str, *, best: float, passed: bool,
                 attempts: int = 1, failed: int = 0) -> None:
     with db(app) as session:
         upsert(session, QuizProgress.__table__,
@@ -76,10 +78,11 @@ def quiz_result(app, learner: Learner, slug: str, *, best: float, passed: bool,
         session.commit()
 
 
-def make_token(app, owner: Learner, name: str = "reports") -> str:
+def make_token(app, owner: User, name: str = "reports") -> str:
     with db(app) as session:
-        _, secret = api_tokens.create_token(session, owner=session.get(Learner, owner.id),
+        _, secret = api_tokens.create_token(session, owner=session.get(User, owner.id),
                                             name=name)
+        session.commit()
         return secret
 
 

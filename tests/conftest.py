@@ -62,9 +62,13 @@ def database_url(tmp_path, postgres_url) -> str:
 
 # --- the app
 
+# argon2 at its cheapest: production strength is the default (tests/test_passwords.py checks)
+CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
+
+
 def make_settings(tmp_path: Path, database_url: str, content_dir: Path, **overrides) -> Settings:
     return Settings(database_url=database_url, content_dir=content_dir, var_dir=tmp_path / "var",
-                    secret_key=TEST_SECRET, **overrides)
+                    secret_key=TEST_SECRET, **(CHEAP_ARGON2 | overrides))
 
 
 @pytest.fixture
@@ -76,7 +80,7 @@ def settings(tmp_path, database_url) -> Settings:
 def app(settings):
     app = create_app(settings)
     yield app
-    app.state.engine.dispose()
+    app.state.database.dispose()
 
 
 @pytest.fixture
@@ -89,7 +93,7 @@ def client(app):
 def real_app(tmp_path, database_url):
     app = create_app(make_settings(tmp_path, database_url, REAL_CONTENT))
     yield app
-    app.state.engine.dispose()
+    app.state.database.dispose()
 
 
 @pytest.fixture
@@ -104,6 +108,16 @@ def content(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, target)
     return target
+
+
+def start_anonymous(client: TestClient, chapter: str = "alpha", section: str = "first"):
+    """Make this browser's first real write (a reading position), which gives it an anonymous
+    user and a sign-in cookie: reads alone never create one."""
+    response = client.post("/api/v1/me/position", json={"chapter_slug": chapter,
+                                                         "section": section},
+                           headers={"X-CSRF-Token": csrf_token(client)})
+    assert response.status_code == 204, response.text
+    return response
 
 
 def csrf_token(client: TestClient) -> str:
@@ -132,6 +146,7 @@ def live_server(tmp_path, database_url):
         "GUIDE_VAR_DIR": str(tmp_path / "var"),
         "GUIDE_SECRET_KEY": TEST_SECRET,
         "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
+        **{f"GUIDE_{name.upper()}": str(value) for name, value in CHEAP_ARGON2.items()},
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
@@ -212,7 +227,7 @@ def db(app):
     """A session on the app's database, for factories and for checking stored rows."""
     from sqlmodel import Session
 
-    with Session(app.state.engine, expire_on_commit=False) as session:
+    with Session(app.state.database.engine, expire_on_commit=False) as session:
         yield session
 
 

@@ -5,31 +5,33 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from app.models import Answer, Attempt, ChapterVisit, Learner
+from app.models import Answer, Attempt, ChapterVisit, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
-from app.services import sessions
-from app.services.accounts import hasher
+from app.services import sign_ins
+from app.services.passwords import Passwords
+
+CHEAP = Passwords(time_cost=1, memory_kib=8, parallelism=1, max_concurrent=4)
 
 
 def make_learner(session: Session, *, email: str | None = None, password: str | None = None,
-                 display_name: str = "Anonymous learner", role: str = "learner") -> Learner:
+                 display_name: str = "Anonymous learner", role: str = "learner") -> User:
     """A learner row; with `email` (and optionally `password`) a registered account."""
-    learner = Learner(email=email, display_name=display_name, role=role,
-                      password_hash=hasher.hash(password) if password else None)
+    learner = User(email=email, display_name=display_name, role=role,
+                      password_hash=CHEAP.hash(password) if password else None)
     session.add(learner)
     session.commit()
     return learner
 
 
-def make_session_token(session: Session, *, learner: Learner, days: int = 30) -> str:
+def make_session_token(session: Session, *, learner: User, days: int = 30) -> str:
     """A live session for `learner`; put the token in a client's `guide_session` cookie."""
-    token = sessions.create_session(session, learner=learner, days=days)
+    token = sign_ins.create_sign_in(session, user_id=learner.id, days=days)
     session.commit()
     return token
 
 
-def make_visit(session: Session, *, learner: Learner, chapter_slug: str,
+def make_visit(session: Session, *, learner: User, chapter_slug: str,
                at: datetime | None = None) -> ChapterVisit:
     at = at or utcnow()
     visit = ChapterVisit(learner_id=learner.id, chapter_slug=chapter_slug,
@@ -39,7 +41,7 @@ def make_visit(session: Session, *, learner: Learner, chapter_slug: str,
     return visit
 
 
-def make_attempt(session: Session, *, learner: Learner, quiz_slug: str, percent: float,
+def make_attempt(session: Session, *, learner: User, quiz_slug: str, percent: float,
                  passed: bool | None = None, kind: str = "full",
                  client_attempt_id: str | None = None, at: datetime | None = None,
                  question_ids: tuple[str, ...] = ("q1",)) -> Attempt:

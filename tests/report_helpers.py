@@ -6,7 +6,7 @@ pages would have stored.
 
 import uuid
 
-from app.models import Learner
+from app.models import User
 from app.services import attempts, grading
 from tests.cohort_helpers import add_member, db, make_account
 
@@ -25,20 +25,21 @@ def wrong_answer(question, choice: str | None = None) -> list[str] | dict[str, s
     return [next(c.id for c in question.choices if not c.correct)]
 
 
-def take_quiz(app, learner: Learner, quiz_slug: str, responses: dict[str, object]):
+def take_quiz(app, learner: User, quiz_slug: str, responses: dict[str, object]):
     """Submit a full attempt with `responses` (question id -> response; missing ones right)."""
     quiz = app.state.guide.quizzes[quiz_slug]
     answers = {q.id: responses.get(q.id, right_answer(q)) for q in quiz.questions}
     graded = grading.grade_quiz(quiz, answers)
     with db(app) as session:
         attempt, _ = attempts.save_attempt(
-            session, learner=session.get(Learner, learner.id), quiz_slug=quiz_slug,
+            session, learner=session.get(User, learner.id), quiz_slug=quiz_slug,
             client_attempt_id=str(uuid.uuid4()), kind="full", graded=graded,
             pass_percent=quiz.pass_percent)
+        session.commit()
         return attempt
 
 
-def cohort_learners(app, cohort, count: int, *, prefix: str = "learner") -> list[Learner]:
+def cohort_learners(app, cohort, count: int, *, prefix: str = "learner") -> list[User]:
     learners = []
     for i in range(count):
         learner = make_account(app, email=f"{prefix}{i}@example.com",

@@ -45,7 +45,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=15)
 
 
-class Learner:
+class User:
     """A browser: cookies (CSRF + session) and one HTTP client per thread that uses them."""
 
     def __init__(self, base_url: str):
@@ -83,14 +83,14 @@ def table_counts(database_url: str) -> dict[str, int]:
 def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, database_url):
     process, base_url = start_server(tmp_path, database_url, workers=2)
     try:
-        learners = [Learner(base_url) for _ in range(5)]
+        learners = [User(base_url) for _ in range(5)]
         # 50 submissions: 30 distinct (learner, id) pairs, 20 of them replayed at the same time
         jobs = [(learners[i % 5], f"concurrent-{i:04d}") for i in range(30)]
         jobs += jobs[:20]
         barrier = threading.Barrier(len(jobs))
         statuses: list[tuple[str, int]] = []
 
-        def run(learner: Learner, client_id: str) -> None:
+        def run(learner: User, client_id: str) -> None:
             barrier.wait()
             statuses.append((client_id, learner.submit(client_id).status_code))
 
@@ -120,7 +120,7 @@ def test_sigkill_during_submissions_loses_no_acknowledged_attempt(tmp_path):
     acknowledged: list[str] = []
     stop_flag = threading.Event()
     try:
-        learner = Learner(base_url)
+        learner = User(base_url)
 
         def stream() -> None:
             while not stop_flag.is_set():

@@ -3,12 +3,13 @@
 import io
 
 import pytest
+from pwdlib import PasswordHash
 from sqlmodel import select
 
 from app import cli
-from app.models import Learner
-from app.services.accounts import hasher
+from app.models import User
 from tests.cohort_helpers import db, make_account
+from tests.conftest import CHEAP_ARGON2
 
 
 @pytest.fixture
@@ -16,6 +17,8 @@ def run(monkeypatch, settings, app, capsys):
     """Run the command against the test database; returns (exit code, stdout, stderr)."""
     monkeypatch.setenv("GUIDE_DATABASE_URL", settings.resolved_database_url)
     monkeypatch.setenv("GUIDE_VAR_DIR", str(settings.var_dir))
+    for name, value in CHEAP_ARGON2.items():
+        monkeypatch.setenv(f"GUIDE_{name.upper()}", str(value))
 
     def run(*args: str, stdin: str = ""):
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -25,9 +28,9 @@ def run(monkeypatch, settings, app, capsys):
     return run
 
 
-def account(app, email: str) -> Learner | None:
+def account(app, email: str) -> User | None:
     with db(app) as session:
-        return session.exec(select(Learner).where(Learner.email == email)).first()
+        return session.exec(select(User).where(User.email == email)).first()
 
 
 def test_creates_an_instructor_with_a_password_from_stdin(app, run):
@@ -36,7 +39,7 @@ def test_creates_an_instructor_with_a_password_from_stdin(app, run):
     assert code == 0 and out.strip() == "created new@example.com as instructor"
     created = account(app, "new@example.com")
     assert created.role == "instructor" and created.display_name == "new"
-    assert hasher.verify("a long enough password", created.password_hash)
+    assert PasswordHash.recommended().verify("a long enough password", created.password_hash)
 
 
 def test_prompts_for_the_password_twice(app, run, monkeypatch):

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from app.errors import Conflict, Invalid, NotFound
 from app.guide import load_guide
-from app.models import Answer, Attempt, Learner, QuizProgress
+from app.models import Answer, Attempt, QuizProgress, User
 from app.services import attempts, grading
 from tests.conftest import FIXTURE_CONTENT
 
@@ -110,13 +110,13 @@ def test_summarise_weights_matrix_rows():
 
 @pytest.fixture
 def session(app):
-    with Session(app.state.write_engine, expire_on_commit=False) as session:
+    with Session(app.state.database.engine, expire_on_commit=False) as session:
         yield session
 
 
 @pytest.fixture
-def learner(session) -> Learner:
-    learner = Learner()
+def learner(session) -> User:
+    learner = User()
     session.add(learner)
     session.commit()
     return learner
@@ -210,7 +210,7 @@ def test_voided_attempts_are_ignored_for_first_attempt_and_rebuilt_progress(sess
 
 def test_get_attempt_hides_other_learners_attempts(session, learner):
     attempt, _ = save(session, learner, "attempt-0001")
-    other = Learner()
+    other = User()
     session.add(other)
     session.commit()
 
@@ -226,4 +226,4 @@ def test_save_attempt_updates_last_active(session, learner):
     save(session, learner, "attempt-0001")
 
     session.expire_all()
-    assert session.get(Learner, learner.id).last_active_at >= before
+    assert session.get(User, learner.id).last_active_at >= before

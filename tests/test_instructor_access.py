@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.models import Learner
+from app.models import User
 from tests.cohort_helpers import (
     add_member,
     bearer,
@@ -81,7 +81,7 @@ def test_instructor_api_answers_401_to_anonymous(app, world):
 
 
 def test_anonymous_learner_with_a_session_is_still_anonymous(app, world):
-    anonymous_learner = Learner()
+    anonymous_learner = User()
     with db(app) as session:
         session.add(anonymous_learner)
         session.commit()
@@ -165,7 +165,7 @@ def test_token_does_not_open_html_pages(app, world, teacher):
 def test_token_of_a_demoted_instructor_is_refused(app, world, teacher):
     secret = make_token(app, teacher)
     with db(app) as session:
-        session.get(Learner, teacher.id).role = "learner"
+        session.get(User, teacher.id).role = "learner"
         session.commit()
     response = client_for(app).get("/api/v1/cohorts", headers=bearer(secret))
     assert response.status_code == 403

@@ -70,7 +70,7 @@ def test_instructor_flow_with_a_learner_in_a_second_browser(browser, live_server
     learner.goto(join_url)
     learner.get_by_role("link", name="Create an account").click()
     learner.get_by_label("Email").fill("learner@example.com")
-    learner.get_by_label("Display name").fill("Lena Learner")
+    learner.get_by_label("Display name").fill("Lena User")
     learner.get_by_label("Password").fill(PASSWORD)
     learner.get_by_role("button", name="Create account").click()
     learner.wait_for_url(join_url)
@@ -79,11 +79,11 @@ def test_instructor_flow_with_a_learner_in_a_second_browser(browser, live_server
     take_quiz(learner, live_server)
 
     teacher.reload()
-    row = teacher.locator("table.heatmap tbody tr", has_text="Lena Learner")
+    row = teacher.locator("table.heatmap tbody tr", has_text="Lena User")
     cell = row.locator(f'td[data-chapter="{QUIZ}"]')
     assert "best score" in cell.inner_text()
     assert_axe_clean(teacher, "cohort")
-    row.get_by_role("link", name="Lena Learner").click()
+    row.get_by_role("link", name="Lena User").click()
     teacher.wait_for_url("**/learners/*")
     assert teacher.locator("table.answers tbody tr").count() > 0
     assert_axe_clean(teacher, "learner")

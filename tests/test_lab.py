@@ -21,7 +21,7 @@ def lab(real_app):
 
 
 def count(app, model) -> int:
-    with Session(app.state.engine) as session:
+    with Session(app.state.database.engine) as session:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
@@ -137,7 +137,7 @@ def test_submit_exercise_stores_an_attempt_as_quiz_lab(real_app, real_client, la
     response = submit(real_client, grid_form(real_client, lab, wrong={"physical-hosts:iaas",
                                                                       "operating-system:paas"}))
     assert response.status_code == 303, response.text
-    with Session(real_app.state.engine) as session:
+    with Session(real_app.state.database.engine) as session:
         attempt = session.exec(select(Attempt)).one()
         answers = session.exec(select(Answer).where(Answer.attempt_id == attempt.id)).all()
         progress = session.exec(select(QuizProgress)).one()
@@ -175,7 +175,7 @@ def test_retry_grades_only_the_wrong_cells(real_app, real_client, lab):
     assert response.status_code == 303, response.text
     page = soup(real_client.get(response.headers["location"]))
     assert "1/1" in page.select_one(".lab-score-figure").get_text()
-    with Session(real_app.state.engine) as session:
+    with Session(real_app.state.database.engine) as session:
         kinds = session.exec(select(Attempt.kind).order_by(Attempt.id)).all()
     assert kinds == ["full", "retry"]
 

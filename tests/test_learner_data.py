@@ -9,17 +9,17 @@ from sqlmodel import func, select
 from app.models import (
     Answer,
     Attempt,
-    AuthSession,
     ChapterVisit,
     Cohort,
-    Learner,
     LoginFailure,
     QuizProgress,
+    SignIn,
+    User,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, start_anonymous
 from tests.factories import make_attempt, make_learner, make_session_token, make_visit
 
-PER_LEARNER_TABLES = (ChapterVisit, Attempt, QuizProgress, AuthSession)
+PER_LEARNER_TABLES = (ChapterVisit, Attempt, QuizProgress, SignIn)
 
 
 def client_for(app, token: str) -> TestClient:
@@ -85,7 +85,7 @@ def test_delete_needs_the_confirmation_box(app, db):
     assert response.status_code == 422
     page = BeautifulSoup(response.text, "html.parser")
     assert "tick the box" in page.find(role="alert").get_text()
-    assert db.get(Learner, ada.id) is not None
+    assert db.get(User, ada.id) is not None
     assert rows_of(db, ada.id)["Attempt"] == 1
 
 
@@ -120,9 +120,9 @@ def test_delete_removes_the_account_its_rows_and_its_session(app, db):
         assert page.find("h1").get_text() == "Your data was deleted"
 
     db.expire_all()
-    assert db.get(Learner, ada_id) is None
+    assert db.get(User, ada_id) is None
     assert rows_of(db, ada_id) == {"ChapterVisit": 0, "Attempt": 0, "QuizProgress": 0,
-                                   "AuthSession": 0, "Answer": 0}
+                                   "SignIn": 0, "Answer": 0}
     assert db.exec(select(LoginFailure)).all() == []
     assert rows_of(db, eve_id) == eve_before
     with client_for(app, token) as replay:
@@ -131,15 +131,14 @@ def test_delete_removes_the_account_its_rows_and_its_session(app, db):
 
 
 def test_anonymous_learners_can_delete_their_data_too(client, db):
-    csrf_token(client)
-    client.get("/chapters/alpha")
+    start_anonymous(client)
     learner_id = client.get("/api/v1/me/progress").json()["learner"]["id"]
 
     response = delete_form(client, confirm="yes")
 
     assert response.status_code == 200
     db.expire_all()
-    assert db.get(Learner, learner_id) is None
+    assert db.get(User, learner_id) is None
 
 
 def test_delete_without_csrf_is_refused_and_deletes_nothing(app, db):
@@ -149,7 +148,7 @@ def test_delete_without_csrf_is_refused_and_deletes_nothing(app, db):
         response = client.post("/progress/delete", data={"confirm": "yes"})
 
     assert response.status_code == 403
-    assert db.get(Learner, ada.id) is not None
+    assert db.get(User, ada.id) is not None
 
 
 def test_delete_is_refused_for_an_instructor_who_owns_cohorts(app, db):
@@ -161,7 +160,7 @@ def test_delete_is_refused_for_an_instructor_who_owns_cohorts(app, db):
         response = delete_form(client, confirm="yes")
 
     assert response.status_code == 409
-    assert db.get(Learner, teacher.id) is not None
+    assert db.get(User, teacher.id) is not None
 
 
 def test_delete_page_offers_a_confirmation_form(signed_in_client):

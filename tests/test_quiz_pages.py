@@ -36,7 +36,7 @@ def submit(client, answers, hidden=None, url="/chapters/alpha/quiz"):
 
 
 def count(app, model) -> int:
-    with Session(app.state.engine) as session:
+    with Session(app.state.database.engine) as session:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
@@ -132,7 +132,7 @@ def test_retry_shows_only_missed_questions_and_stores_a_retry(client, app):
     assert "2 out of 2" in result.select_one(".quiz-score").get_text(" ", strip=True)
     assert [li["id"] for li in result.select(".quiz-review")] == ["review-alpha-single",
                                                                   "review-alpha-tf"]
-    with Session(app.state.engine) as session:
+    with Session(app.state.database.engine) as session:
         kinds = session.exec(select(Attempt.kind).order_by(Attempt.id)).all()
     assert kinds == ["full", "retry"]
 

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, start_anonymous
 
 SITE = "Azure Shared Responsibility Guide"
 
@@ -159,16 +159,15 @@ def test_post_without_csrf_token_is_refused_before_routing(client):
 def test_a_bearer_header_does_not_carry_a_cookie_session_past_the_csrf_check(client, app):
     from sqlmodel import Session, select
 
-    from app.models import Learner
+    from app.models import User
 
-    client.get("/")
-    client.get("/chapters/alpha")  # the browser now has an anonymous learner and session
-    with Session(app.state.engine) as session:
-        [learner] = session.exec(select(Learner)).all()
-    client.post("/api/v1/me/position", json={"chapter_slug": "alpha", "section": "first"},
+    start_anonymous(client)  # the browser now has an anonymous learner and session
+    with Session(app.state.database.engine) as session:
+        [learner] = session.exec(select(User)).all()
+    client.post("/api/v1/me/position", json={"chapter_slug": "beta", "section": "first"},
                 headers={"Authorization": "Bearer made-up"})  # no X-CSRF-Token
-    with Session(app.state.engine) as session:
-        assert session.get(Learner, learner.id).last_section is None  # the session was not used
+    with Session(app.state.database.engine) as session:
+        assert session.get(User, learner.id).last_chapter_slug == "alpha"  # not used
 
 
 def test_oversized_body_is_refused_with_413(client):
@@ -179,19 +178,22 @@ def test_oversized_body_is_refused_with_413(client):
     assert "too large" in response.json()["detail"]
 
 
-def test_a_cookieless_visit_creates_no_learner_but_a_returning_browser_is_tracked(client, app):
+def test_reading_creates_no_user_until_a_first_write_then_visits_are_tracked(client, app):
     from sqlmodel import Session, select
 
-    from app.models import ChapterVisit, Learner
+    from app.models import ChapterVisit, User
 
-    client.get("/chapters/alpha")  # first contact: no cookies yet
-    with Session(app.state.engine) as session:
-        assert session.exec(select(Learner)).all() == []
-    client.get("/chapters/alpha")  # the browser kept the csrftoken cookie
-    with Session(app.state.engine) as session:
-        [visit] = session.exec(select(ChapterVisit)).all()
-        assert visit.chapter_slug == "alpha"
-        assert session.get(Learner, visit.learner_id).last_chapter_slug == "alpha"
+    for _ in range(3):  # first contact, then a browser that keeps the csrftoken cookie
+        client.get("/chapters/alpha")
+    with Session(app.state.database.engine) as session:
+        assert session.exec(select(User)).all() == []
+    assert "guide_session" not in client.cookies
+    start_anonymous(client)  # the first real write makes the anonymous user
+    client.get("/chapters/beta")
+    with Session(app.state.database.engine) as session:
+        visits = {v.chapter_slug: v for v in session.exec(select(ChapterVisit))}
+        assert set(visits) == {"alpha", "beta"}
+        assert session.get(User, visits["beta"].learner_id).last_chapter_slug == "beta"
     assert "guide_session" in client.cookies
 
 
@@ -199,8 +201,8 @@ def test_healthz_checks_the_database(client, app):
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
     from app.db import make_engine
 
-    app.state.engine.dispose()
-    app.state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/unreachable")
+    app.state.database.dispose()
+    app.state.database.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/unreachable")
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"

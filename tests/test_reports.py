@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.services.item_analysis import analyse
-from app.services.reports import fmt
+from app.services.item_reports import fmt
 from tests.cohort_helpers import bearer, client_for, make_account, make_cohort, make_token
 from tests.report_helpers import cohort_learners, take_quiz, wrong_answer
 

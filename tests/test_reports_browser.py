@@ -5,10 +5,10 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from app.guide import load_guide
-from app.models import Learner
-from app.security import SESSION_COOKIE
-from app.services import sessions
+from app.models import User
+from app.services import sign_ins
 from app.services.demo_data import seed_demo
+from app.web.cookies import SIGN_IN_COOKIE
 from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
@@ -23,8 +23,8 @@ def seeded(live_server, database_url):
         summary = seed_demo(session, load_guide(REAL_CONTENT), learners=30, cohort_name="Browser",
                             instructor_email=EMAIL)
         session.commit()
-        teacher = session.exec(select(Learner).where(Learner.email == EMAIL)).one()
-        token = sessions.create_session(session, learner=teacher, days=1)
+        teacher = session.exec(select(User).where(User.email == EMAIL)).one()
+        token = sign_ins.create_sign_in(session, user_id=teacher.id, days=1)
         session.commit()
     engine.dispose()
     return {"cohort_id": summary.cohort_id, "token": token}
@@ -32,7 +32,7 @@ def seeded(live_server, database_url):
 
 def signed_in_page(browser, live_server, token: str, **context_options):
     context = browser.new_context(**context_options)
-    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server}])
+    context.add_cookies([{"name": SIGN_IN_COOKIE, "value": token, "url": live_server}])
     return context, context.new_page()
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.cli import main
 from app.errors import Invalid
-from app.models import Answer, Attempt, ChapterVisit, Cohort, CohortMember, Learner, QuizProgress
+from app.models import Answer, Attempt, ChapterVisit, Cohort, CohortMember, QuizProgress, User
 from app.services.demo_data import seed_demo
 from tests.cohort_helpers import db, make_account
 
@@ -28,7 +28,7 @@ def test_seed_demo_counts_match_the_rows_stored(app):
         answers = session.exec(select(func.count()).select_from(Answer)).one()
         visits = session.exec(select(func.count()).select_from(ChapterVisit)).one()
         owner = session.get(Cohort, summary.cohort_id).owner_id
-        assert session.get(Learner, owner).role == "instructor"
+        assert session.get(User, owner).role == "instructor"
     assert members == summary.learners == 40
     assert (attempts, answers, visits) == (summary.attempts, summary.answers, summary.visits)
     assert attempts > 40 and answers > attempts

@@ -1,6 +1,5 @@
 """The content engine: load content/ once at start-up into an immutable Guide."""
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ class Guide:
     chapters: tuple[Chapter, ...]
     matrix: Matrix
     sections: tuple[Section, ...]
-    version: str
     _by_slug: dict[str, Chapter] = field(repr=False)
     lab: Lab | None = None  # the matrix lab (content/lab.yaml), when the content has one
     quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
@@ -42,6 +40,13 @@ class Guide:
 
     def quiz(self, slug: str) -> Quiz | None:
         return self.quizzes.get(slug)
+
+    @property
+    def graded_quizzes(self) -> tuple[Quiz, ...]:
+        """Every quiz a learner can pass, in chapter order, then the lab's exercise (if the
+        content has a lab): the one catalogue for progress, the dashboard and the reports."""
+        chapters = tuple(self.quizzes.values())
+        return chapters + (self.lab.quiz,) if self.lab else chapters
 
 
 def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None) -> Guide:
@@ -70,7 +75,7 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
     return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
-                 version=_version(content_dir), _by_slug=by_slug, lab=lab,
+                 _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)))
 
 
@@ -106,15 +111,6 @@ def _index_chapters(chapters: list[Chapter], errors: list[ContentError]) -> dict
 def _in_chapter_order(quizzes: dict[str, Quiz], chapters: tuple[Chapter, ...]) -> dict:
     return {c.slug: quizzes[c.slug] for c in chapters if c.slug in quizzes}
 
-
-def _version(content_dir: Path) -> str:
-    """A short hash of every content file: part of ETags, changes when content does."""
-    digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(content_dir).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 __all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "Question",

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.guide.errors import ContentError
 from app.guide.rendering import Heading, MarkdownRenderer
+from app.guide.vocabulary import SLUG
 from app.guide.yamlfile import ContentErrorList, parse_yaml, validate
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 

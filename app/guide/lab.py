@@ -17,11 +17,11 @@ from app.guide.chapters import Chapter
 from app.guide.errors import ContentError
 from app.guide.matrix import Column, ColumnId, Matrix, Party, Row
 from app.guide.quizzes import DEFAULT_PASS_PERCENT, Question, Quiz
+from app.guide.vocabulary import PARTY_LABELS, SLUG
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LINK = re.compile(r"^/chapters/([a-z0-9-]+)(?:#([A-Za-z0-9_-]+))?$")
-PARTY_CHOICES = (("customer", "Customer"), ("microsoft", "Microsoft"), ("shared", "Shared"))
+PARTY_CHOICES = tuple(PARTY_LABELS.items())
 # Graded grids are stored as attempts at this quiz, one answer per cell: progress, the
 # dashboard and item analysis count the lab like any other quiz.
 LAB_SLUG = "lab"
@@ -167,7 +167,9 @@ def _as_quiz(cells: tuple[LabCell, ...], path: Path) -> Quiz:
                  explanation=cell.why, explanation_html=escape(cell.why),
                  section_url=cell.link.href, version=cell.version, line=0)
         for cell in cells)
-    return Quiz(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug="how-it-works",
+    # The exercise belongs to the chapter that teaches the matrix: the one its cells link to.
+    teaching_chapter = LINK.match(cells[0].link.href).group(1) if cells else ""
+    return Quiz(slug=LAB_SLUG, title=LAB_TITLE, chapter_slug=teaching_chapter,
                 pass_percent=DEFAULT_PASS_PERCENT, questions=questions, path=path)
 
 

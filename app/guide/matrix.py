@@ -5,12 +5,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.guide.vocabulary import SLUG, Party
 from app.guide.yamlfile import parse_yaml, validate
 
-Party = Literal["customer", "microsoft", "shared"]
 ColumnId = Literal["on_prem", "iaas", "paas", "saas"]
 BandId = Literal["always_customer", "varies_by_type", "transfers_to_provider"]
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class _Strict(BaseModel):

@@ -13,10 +13,11 @@ from app.guide.chapters import SLUG, Chapter
 from app.guide.errors import ContentError
 from app.guide.matrix import Matrix
 from app.guide.rendering import MarkdownRenderer
+from app.guide.vocabulary import PARTIES
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
 QuestionType = Literal["single", "multiple", "true_false", "matrix"]
-MATRIX_OPTIONS = ("microsoft", "customer", "shared")
+MATRIX_OPTIONS = PARTIES
 DEFAULT_PASS_PERCENT = 80.0
 ID = Field(pattern=SLUG, max_length=80)
 

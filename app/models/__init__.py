@@ -1,17 +1,15 @@
-"""SQLModel tables. Import every table module here so Alembic and create_all see them."""
+"""SQLModel tables, one module per aggregate. Import every table module here so Alembic and
+create_all see them."""
 
-from app.models.cohorts import (
-    ApiToken,
-    AuditEvent,
-    Cohort,
-    CohortInstructor,
-    CohortMember,
-    LoginFailure,
-)
-from app.models.learners import AuthSession, ChapterVisit, Learner, Role
-from app.models.progress import Answer, Attempt, QuizProgress
+from app.models.api_tokens import ApiToken
+from app.models.attempts import Answer, Attempt, QuizProgress
+from app.models.audit import AuditEvent
+from app.models.cohorts import Cohort, CohortInstructor, CohortMember
+from app.models.login_throttle import LoginFailure
+from app.models.reading import ChapterVisit
+from app.models.users import Role, SignIn, User
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditEvent", "AuthSession", "ChapterVisit", "Cohort",
-    "CohortInstructor", "CohortMember", "Learner", "LoginFailure", "QuizProgress", "Role",
+    "Answer", "ApiToken", "Attempt", "AuditEvent", "ChapterVisit", "Cohort", "CohortInstructor",
+    "CohortMember", "LoginFailure", "QuizProgress", "Role", "SignIn", "User",
 ]

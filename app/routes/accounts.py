@@ -1,30 +1,23 @@
-"""Accounts: /register, /login, /logout as HTML forms, and the same under /api/v1/auth."""
+"""Accounts: /register, /login, /logout as HTML forms, and the same under /api/v1/auth.
 
-from typing import Annotated
+Both adapters call the same use cases (app/services/accounts.py) and set the sign-in cookie
+on the response they return.
+"""
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.deps import CurrentLearner, SessionDep, SettingsDep, set_session_cookie
 from app.errors import AppError
-from app.security import SESSION_COOKIE, read_cookie
 from app.services import accounts
+from app.web.cookies import clear_sign_in_cookie, set_sign_in_cookie
+from app.web.deps import ClientIp, Db, PageDep, PasswordsDep, SettingsDep, SignInToken
+from app.web.forms import FormDep
+from app.web.middleware import csrf_token
+from app.web.rendering import Page
+from app.web.responses import see_other
 
 router = APIRouter()
-
-
-class RegisterForm(BaseModel):
-    email: str = ""
-    password: str = ""
-    display_name: str = ""
-    next: str = "/"
-
-
-class LoginForm(BaseModel):
-    email: str = ""
-    password: str = ""
-    next: str = "/"
 
 
 class RegisterIn(BaseModel):
@@ -52,102 +45,110 @@ ERRORS = {401: {"description": "Wrong email or password (the same for both)"},
           409: {"description": "Already signed in, or the email has an account"},
           422: {"description": "Invalid input; `field` names the field"},
           429: {"description": "Too many failed sign-ins; try again in 15 minutes"}}
+FIELDS = {"email": accounts.MAX_EMAIL, "password": accounts.MAX_PASSWORD,
+          "display_name": accounts.MAX_DISPLAY_NAME, "next": 2000}
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _token(request: Request) -> str | None:
-    return read_cookie(request.headers, SESSION_COOKIE)
-
-
-def _form_page(request: Request, template: str, form: BaseModel | None = None,
+def _form_page(page: Page, template: str, values: dict | None = None,
                error: AppError | None = None) -> HTMLResponse:
-    values = form.model_dump(exclude={"password"}) if form else {}
-    values["next"] = accounts.safe_next(values.get("next") or request.query_params.get("next"))
-    context = {"form": values, "error": error, "min_password": accounts.MIN_PASSWORD}
-    status = error.status_code if error else 200
-    headers = {"Cache-Control": "no-store", **(error.headers if error else {})}
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=headers)
+    values = {k: v for k, v in (values or {}).items() if k != "password"}
+    values["next"] = accounts.safe_next(values.get("next")
+                                        or page.request.query_params.get("next"))
+    return page.render(template, {"form": values, "error": error,
+                                  "min_password": accounts.MIN_PASSWORD},
+                       status_code=error.status_code if error else 200,
+                       headers={"Cache-Control": "no-store", **(error.headers if error else {})})
 
 
 # --- HTML pages
 
 @router.get("/register", response_class=HTMLResponse, include_in_schema=False)
-def show_register(request: Request, learner: CurrentLearner):
-    return _form_page(request, "accounts/register.html")
+async def show_register(page: PageDep):
+    return _form_page(page, "accounts/register.html")
 
 
 @router.post("/register", response_class=HTMLResponse, include_in_schema=False)
-def register_account(request: Request, session: SessionDep, settings: SettingsDep,
-                     learner: CurrentLearner, form: Annotated[RegisterForm, Form()]):
+async def register_account(page: PageDep, db: Db, passwords: PasswordsDep, form: FormDep,
+                           settings: SettingsDep, token: SignInToken):
+    values = {}
     try:
-        account, token = accounts.register(
-            session, email=form.email, password=form.password, display_name=form.display_name,
-            current=learner, session_days=settings.session_days)
+        values = {name: form.text(name, max_length=size) for name, size in FIELDS.items()}
+        _, new_token = await accounts.register(
+            db, passwords, email=values["email"], password=values["password"],
+            display_name=values["display_name"], token=token, days=settings.session_days)
     except AppError as error:
-        return _form_page(request, "accounts/register.html", form, error)
-    set_session_cookie(request, account, token)
-    return RedirectResponse(accounts.safe_next(form.next), status_code=303)
+        return _form_page(page, "accounts/register.html", values, error)
+    response = see_other(accounts.safe_next(values["next"]))
+    return set_sign_in_cookie(response, new_token, settings)
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def show_login(request: Request, learner: CurrentLearner):
-    return _form_page(request, "accounts/login.html")
+async def show_login(page: PageDep):
+    return _form_page(page, "accounts/login.html")
 
 
 @router.post("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_account(request: Request, session: SessionDep, settings: SettingsDep,
-                  learner: CurrentLearner, form: Annotated[LoginForm, Form()]):
+async def login_account(page: PageDep, db: Db, passwords: PasswordsDep, form: FormDep,
+                        settings: SettingsDep, token: SignInToken, ip: ClientIp):
+    values = {}
     try:
-        account, token = accounts.login(
-            session, email=form.email, password=form.password, ip=_client_ip(request),
-            current=learner, old_token=_token(request), session_days=settings.session_days)
+        values = {name: form.text(name, max_length=FIELDS[name])
+                  for name in ("email", "password", "next")}
+        _, new_token = await accounts.login(
+            db, passwords, email=values["email"], password=values["password"], ip=ip,
+            token=token, days=settings.session_days)
     except AppError as error:
-        return _form_page(request, "accounts/login.html", form, error)
-    set_session_cookie(request, account, token)
-    return RedirectResponse(accounts.safe_next(form.next), status_code=303)
+        return _form_page(page, "accounts/login.html", values, error)
+    response = see_other(accounts.safe_next(values["next"]))
+    return set_sign_in_cookie(response, new_token, settings)
 
 
 @router.post("/logout", include_in_schema=False)
-def logout_account(request: Request, session: SessionDep):
-    accounts.logout(session, token=_token(request))
-    request.state.clear_session = True
-    request.state.learner = None
-    return RedirectResponse("/", status_code=303)
+async def logout_account(db: Db, settings: SettingsDep, token: SignInToken):
+    await db.write(accounts.logout, token=token)
+    return clear_sign_in_cookie(see_other("/"), settings)
 
 
 # --- JSON API
 
+class CsrfPublic(BaseModel):
+    csrf_token: str = Field(description="send it back as the X-CSRF-Token header")
+
+
+@router.get("/api/v1/auth/csrf", response_model=CsrfPublic, tags=["accounts"])
+async def api_csrf_token(request: Request, response: Response):
+    """This browser's CSRF token, for scripts on pages that are shared by every visitor
+    (they cannot carry one). Same-origin only: another site cannot read the answer."""
+    response.headers["Cache-Control"] = "no-store"
+    return CsrfPublic(csrf_token=csrf_token(request))
+
+
 @router.post("/api/v1/auth/register", status_code=201, response_model=AccountPublic,
              responses=ERRORS, tags=["accounts"])
-def api_register(body: RegisterIn, request: Request, session: SessionDep,
-                 settings: SettingsDep, learner: CurrentLearner):
-    """Create an account (keeping this session's anonymous progress) and sign in."""
-    account, token = accounts.register(
-        session, email=body.email, password=body.password, display_name=body.display_name,
-        current=learner, session_days=settings.session_days)
-    set_session_cookie(request, account, token)
+async def api_register(body: RegisterIn, db: Db, passwords: PasswordsDep,
+                       settings: SettingsDep, token: SignInToken, response: Response):
+    """Create an account (keeping this browser's anonymous progress) and sign in."""
+    account, new_token = await accounts.register(
+        db, passwords, email=body.email, password=body.password,
+        display_name=body.display_name, token=token, days=settings.session_days)
+    set_sign_in_cookie(response, new_token, settings)
     return AccountPublic.model_validate(account, from_attributes=True)
 
 
 @router.post("/api/v1/auth/login", response_model=AccountPublic, responses=ERRORS,
              tags=["accounts"])
-def api_login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep,
-              learner: CurrentLearner):
-    """Sign in; this session's anonymous progress moves into the account."""
-    account, token = accounts.login(
-        session, email=body.email, password=body.password, ip=_client_ip(request),
-        current=learner, old_token=_token(request), session_days=settings.session_days)
-    set_session_cookie(request, account, token)
+async def api_login(body: LoginIn, db: Db, passwords: PasswordsDep, settings: SettingsDep,
+                    token: SignInToken, ip: ClientIp, response: Response):
+    """Sign in; this browser's anonymous progress moves into the account."""
+    account, new_token = await accounts.login(
+        db, passwords, email=body.email, password=body.password, ip=ip, token=token,
+        days=settings.session_days)
+    set_sign_in_cookie(response, new_token, settings)
     return AccountPublic.model_validate(account, from_attributes=True)
 
 
 @router.post("/api/v1/auth/logout", status_code=204, tags=["accounts"])
-def api_logout(request: Request, session: SessionDep) -> Response:
-    """End this session server-side and clear its cookie."""
-    accounts.logout(session, token=_token(request))
-    request.state.clear_session = True
-    return Response(status_code=204)
+async def api_logout(db: Db, settings: SettingsDep, token: SignInToken) -> Response:
+    """End this browser's sign-in server-side and clear its cookie."""
+    await db.write(accounts.logout, token=token)
+    return clear_sign_in_cookie(Response(status_code=204), settings)

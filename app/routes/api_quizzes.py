@@ -1,15 +1,15 @@
 """JSON API v1: chapters, quizzes, and graded attempts."""
 
-
 from fastapi import APIRouter, Request, Response
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from app.deps import GuideDep, get_current_learner, get_or_create_learner
 from app.errors import NotFound
 from app.guide import Question, Quiz
 from app.guide.quizzes import MATRIX_OPTIONS
-from app.routes.quiz_schemas import (
+from app.services import attempts, grading
+from app.services.attempts import FULL
+from app.web.cookies import set_sign_in_cookie
+from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
+from app.web.quiz_schemas import (
     AttemptCreate,
     AttemptPublic,
     ChapterPublic,
@@ -23,21 +23,19 @@ from app.routes.quiz_schemas import (
     RowPublic,
     errors,
 )
-from app.services import attempts, grading
-from app.services.attempts import FULL
 
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 
 @router.get("/chapters", response_model=list[ChapterPublic])
-def list_chapters(guide: GuideDep):
+async def list_chapters(guide: GuideDep):
     """Every chapter, in reading order."""
     return [ChapterPublic(slug=c.slug, title=c.title, order=c.order, summary=c.summary,
                           url=c.url) for c in guide.chapters]
 
 
 @router.get("/quizzes", response_model=list[QuizSummary])
-def list_quizzes(guide: GuideDep):
+async def list_quizzes(guide: GuideDep):
     """Every quiz, in chapter order; the FAQ chapter's quiz is the final quiz."""
     return [QuizSummary(slug=q.slug, title=q.title, chapter_slug=q.chapter_slug,
                         question_count=len(q.questions), pass_percent=q.pass_percent)
@@ -45,7 +43,7 @@ def list_quizzes(guide: GuideDep):
 
 
 @router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
-def show_quiz(slug: str, guide: GuideDep):
+async def show_quiz(slug: str, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
     quiz = grading.get_quiz(guide, slug)
     return QuizPublic(slug=quiz.slug, title=quiz.title, pass_percent=quiz.pass_percent,
@@ -56,46 +54,31 @@ def show_quiz(slug: str, guide: GuideDep):
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422)})
-async def submit_attempt(slug: str, body: AttemptCreate, request: Request) -> Response:
+async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db,
+                         settings: SettingsDep, token: SignInToken) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
-    quiz = grading.get_quiz(request.app.state.guide, slug)
+    quiz = grading.get_quiz(guide, slug)
     graded = grading.grade_quiz(quiz, body.answers)  # pure and quick: no thread needed
-    result, created = await run_in_threadpool(_store_attempt, request, quiz,
-                                              body.client_attempt_id, graded)
+    stored = await db.write(
+        attempts.submit_attempt, token=token, days=settings.session_days, quiz_slug=quiz.slug,
+        client_attempt_id=body.client_attempt_id, kind=FULL, graded=graded,
+        pass_percent=quiz.pass_percent)
+    result = attempt_public(quiz, stored.attempt, stored.answers)
     # Serialised here, once: returning the model would make FastAPI validate it a second time.
-    return Response(result.model_dump_json(), status_code=201 if created else 200,
-                    media_type="application/json")
-
-
-def _store_attempt(request: Request, quiz: Quiz, client_attempt_id: str, graded):
-    """The database part of a submission, in one worker thread.
-
-    This is the hot path (bench/quiz_submit.py), so it does not use the SessionDep chain: the
-    learner is looked up on the read engine, and SQLite's write lock is only taken inside
-    save_attempt, never across thread hand-offs (which cost 5x the throughput under load).
-    """
-    state = request.app.state
-    with Session(state.engine, expire_on_commit=False) as read_session:
-        learner = get_current_learner(request, read_session)
-    with Session(state.write_engine, expire_on_commit=False) as session:
-        learner = get_or_create_learner(request, session, learner)
-        attempt, created = attempts.save_attempt(
-            session, learner=learner, quiz_slug=quiz.slug, client_attempt_id=client_attempt_id,
-            kind=FULL, graded=graded, pass_percent=quiz.pass_percent)
-        if not created:
-            graded = attempts.list_answers(session, attempt_id=attempt.id)
-        return attempt_public(quiz, attempt, graded), created
+    response = Response(result.model_dump_json(), status_code=201 if stored.created else 200,
+                        media_type="application/json")
+    return set_sign_in_cookie(response, stored.new_token, settings)
 
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
              responses=errors(403, 404, 413, 422))
-def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
-                 guide: GuideDep):
+async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
+                       guide: GuideDep):
     """Grade one answer for instant feedback; nothing is stored."""
     quiz = grading.get_quiz(guide, slug)
     question = quiz.question(question_id)
     if question is None:
-        raise NotFound(f"Quiz {slug!r} has no question {question_id!r}.")
+        raise NotFound(f"Quiz {slug!r} has no such question.")
     graded = grading.grade_answer(question, body.answer)
     [review] = grading.review_answers(quiz, [graded])
     feedback = request.app.state.templates.get_template("quiz/_feedback.html")

@@ -3,12 +3,12 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.deps import CurrentInstructor, CurrentLearner, GuideDep, SessionDep, SettingsDep
 from app.errors import Forbidden
 from app.services import cohorts, dashboard, learner_report
+from app.web.deps import CurrentInstructor, Db, GuideDep, SettingsDep, Viewer
 
 router = APIRouter(prefix="/api/v1/cohorts", tags=["cohorts"])
 ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
@@ -66,44 +66,55 @@ def _public(cohort, settings, learners: int | None = None) -> CohortPublic:
 
 
 @router.get("", responses=ERRORS)
-def list_cohorts(session: SessionDep, settings: SettingsDep,
-                 user: CurrentInstructor) -> list[CohortPublic]:
+async def list_cohorts(db: Db, settings: SettingsDep, user: CurrentInstructor,
+                       response: Response) -> list[CohortPublic]:
     """The cohorts you own or co-teach (all of them for an admin), with learner counts."""
-    mine = cohorts.list_cohorts_for(session, user=user)
-    counts = cohorts.count_members_by_cohort(session, cohort_ids=[c.id for c in mine])
+    mine, counts = await db.read(_cohorts_with_counts, user=user)
+    _no_store(response)
     return [_public(c, settings, counts.get(c.id, 0)) for c in mine]
 
 
+def _cohorts_with_counts(session, *, user):
+    mine = cohorts.list_cohorts_for(session, user=user)
+    return mine, cohorts.count_members_by_cohort(session, cohort_ids=[c.id for c in mine])
+
+
 @router.post("", status_code=201, responses=ERRORS)
-def create_cohort(body: CohortCreate, session: SessionDep, settings: SettingsDep,
-                  user: CurrentInstructor) -> CohortPublic:
-    cohort = cohorts.create_cohort(session, owner=user, name=body.name)
+async def create_cohort(body: CohortCreate, db: Db, settings: SettingsDep,
+                        user: CurrentInstructor) -> CohortPublic:
+    cohort = await db.write(cohorts.create_cohort, owner=user, name=body.name)
     return _public(cohort, settings, 0)
 
 
 @router.post("/join", responses=ERRORS)
-def join_cohort(request: Request, body: JoinRequest, session: SessionDep,
-                learner: CurrentLearner) -> JoinedCohort:
+async def join_cohort(request: Request, body: JoinRequest, db: Db,
+                      viewer: Viewer) -> JoinedCohort:
     """Join with a code; you must be signed in with an account (not a token)."""
     if request.headers.get("authorization"):
         raise Forbidden("API tokens are read-only; sign in to join a cohort.")
-    cohort = cohorts.join_cohort(session, code=body.join_code, learner=learner)
+    cohort = await db.write(cohorts.join_cohort, code=body.join_code, learner=viewer)
     return JoinedCohort(id=cohort.id, name=cohort.name)
 
 
 @router.get("/{cohort_id}/progress", responses=ERRORS)
-def cohort_progress(cohort_id: int, session: SessionDep, guide: GuideDep,
-                    settings: SettingsDep, user: CurrentInstructor,
-                    page: Annotated[int, Query(ge=1)] = 1,
-                    per_page: Annotated[int, Query(ge=1, le=dashboard.PER_PAGE_MAX)] = 50,
-                    sort: str = "name", q: str = "", flag: str = "") -> ProgressPage:
+async def cohort_progress(cohort_id: int, db: Db, guide: GuideDep, settings: SettingsDep,
+                          user: CurrentInstructor, response: Response,
+                          page: Annotated[int, Query(ge=1)] = 1,
+                          per_page: Annotated[int, Query(ge=1, le=dashboard.PER_PAGE_MAX)] = 50,
+                          sort: str = "name", q: str = "", flag: str = "") -> ProgressPage:
     """One page of learners with their counts, completion and best score per quiz taken."""
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
     query = dashboard.heatmap_query(page=page, per_page=per_page, sort=sort, q=q, flag=flag)
-    heatmap = dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
-                                       stuck_days=settings.stuck_days)
+    heatmap = await db.read(_heatmap, cohort_id=cohort_id, user=user, guide=guide, query=query,
+                            stuck_days=settings.stuck_days)
+    _no_store(response)
     return ProgressPage(total=heatmap.total, page=query.page, per_page=query.per_page,
                         learners=[_progress_row(row) for row in heatmap.learners])
+
+
+def _heatmap(session, *, cohort_id, user, guide, query, stuck_days):
+    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
+    return dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
+                                    stuck_days=stuck_days)
 
 
 def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
@@ -116,10 +127,22 @@ def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
 
 
 @router.get("/{cohort_id}/learners/{learner_id}", responses=ERRORS)
-def learner_detail(cohort_id: int, learner_id: int, session: SessionDep, guide: GuideDep,
-                   user: CurrentInstructor) -> dict:
+async def learner_detail(cohort_id: int, learner_id: int, db: Db, guide: GuideDep,
+                         user: CurrentInstructor, response: Response) -> dict:
     """A member's chapters read and every attempt with every answer."""
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    report = learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
-                                           guide=guide)
+    report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,
+                           user=user, guide=guide)
+    _no_store(response)
     return learner_report.as_json(report)
+
+
+def _learner_report(session, *, cohort_id, learner_id, user, guide):
+    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
+    return learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
+                                         guide=guide)
+
+
+def _no_store(response: Response) -> None:
+    """Other people's names and emails: never kept by any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Cookie, Authorization"

@@ -3,88 +3,50 @@
 import hashlib
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from app.db import session_scope
-from app.deps import (
-    CurrentLearner,
-    GuideDep,
-    SessionDep,
-    get_current_learner,
-    get_or_create_learner,
-)
 from app.errors import NotFound
-from app.services import progress
+from app.services import reading
+from app.web.deps import Db, GuideDep, PageDep
+from app.web.middleware import has_no_sign_in
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def show_home(request: Request, guide: GuideDep, session: SessionDep, learner: CurrentLearner):
-    marks = progress.chapter_marks(session, learner=learner)
-    return request.app.state.templates.TemplateResponse(
-        request, "guide/home.html", {"guide": guide, "marks": marks,
-                                     "continue_url": progress.continue_at(learner, guide)[0]})
+async def show_home(page: PageDep, guide: GuideDep):
+    return page.render("guide/home.html",
+                       {"continue_url": reading.continue_at(page.viewer, guide)[0]})
 
 
 @router.get("/chapters/{slug}", response_class=HTMLResponse)
-async def show_chapter(slug: str, request: Request, guide: GuideDep) -> Response:
+async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideDep, db: Db):
+    """A chapter. A known reader's visit is recorded (not on a quick reload)."""
     chapter = guide.chapter(slug)
     if chapter is None:
         raise NotFound(f"There is no chapter called “{slug}”.")
-    if _first_contact(request):
-        return _cached_page(request, lambda: _render_chapter(request, guide, chapter, {}))
-    return await run_in_threadpool(_show_personal_chapter, request, guide, chapter)
-
-
-def _show_personal_chapter(request: Request, guide, chapter) -> Response:
-    """Record the visit (a returning browser gets an anonymous learner) and render the page.
-
-    Opens its own sessions instead of taking SessionDep: the cookie-less fast path above must
-    not pay for a thread hop or a connection, and most visits (reloads) need no write at all.
-    """
-    state = request.app.state
-    with session_scope(state.engine) as session:
-        learner = get_current_learner(request, session)
-        if not progress.visit_needs_recording(learner, chapter.slug):
-            return _render_chapter(request, guide, chapter,
-                                   progress.chapter_marks(session, learner=learner))
-    with session_scope(state.write_engine) as session:
-        learner = get_or_create_learner(request, session, learner)
-        progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
-        return _render_chapter(request, guide, chapter,
-                               progress.chapter_marks(session, learner=learner))
+    previous, following = guide.neighbours(chapter)
+    context = {"chapter": chapter, "previous": previous, "next": following}
+    if page.viewer is None:
+        response = page.render("guide/chapter.html", context)
+        if has_no_sign_in(request):  # the same page for every such visitor: keep it
+            _keep_for_signed_out_visitors(request, response)
+        return response
+    if reading.visit_needs_recording(page.viewer, chapter.slug):
+        await db.write(reading.record_visit, user_id=page.viewer.id, chapter_slug=chapter.slug)
+        page.marks.setdefault(chapter.slug, set()).add("read")
+    return page.render("guide/chapter.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_guide(request: Request, guide: GuideDep, q: str = ""):
+async def search_guide(page: PageDep, guide: GuideDep, q: str = ""):
     query = q.strip()
     hits = guide.search(query) if query else []
-    return request.app.state.templates.TemplateResponse(
-        request, "guide/search.html", {"guide": guide, "query": query, "hits": hits})
+    return page.render("guide/search.html", {"query": query, "hits": hits})
 
 
-def _first_contact(request: Request) -> bool:
-    """No session and no CSRF cookie yet: a first request, a crawler or a load test.
-
-    Such visitors get the shared pre-rendered page and create nothing; once the browser
-    keeps our cookies, its visits are recorded.
-    """
-    return getattr(request.state, "first_contact", False)
-
-
-def _render_chapter(request: Request, guide, chapter, marks) -> Response:
-    previous, following = guide.neighbours(chapter)
-    return request.app.state.templates.TemplateResponse(
-        request, "guide/chapter.html",
-        {"guide": guide, "chapter": chapter, "previous": previous, "next": following,
-         "marks": marks})
-
-
-def _cached_page(request: Request, render) -> Response:
-    """Render the first-contact page once; PageCache serves the next ones from memory."""
-    body = render().body
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    request.app.state.page_cache.store(request.url.path, body, etag)
-    return Response(body, media_type="text/html", headers={"etag": etag})
+def _keep_for_signed_out_visitors(request: Request, response: Response) -> None:
+    """The page cache (app/web/pagecache.py) serves the next first-contact visitors."""
+    etag = '"' + hashlib.blake2b(response.body, digest_size=12).hexdigest() + '"'
+    request.app.state.page_cache.store(request.url.path, response.body, etag)
+    response.headers["etag"] = etag

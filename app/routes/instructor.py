@@ -7,51 +7,54 @@ cohorts.get_cohort_for, which is the one place that decides who may see it.
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
 
-from app.deps import CurrentInstructor, GuideDep, SessionDep, SettingsDep
 from app.guide.lab import LAB_SLUG
 from app.services import api_tokens, charts, cohorts, dashboard, learner_report
-from app.templating import render_private
+from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep, SettingsDep
+from app.web.forms import FormDep
+from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
-FormText = Annotated[str, Form(max_length=300)]
-
-
-def _back(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
 
 
 @router.get("/instructor", response_class=HTMLResponse)
-def list_instructor_cohorts(request: Request, session: SessionDep, guide: GuideDep,
-                            user: CurrentInstructor):
+async def list_instructor_cohorts(page: PageDep, db: Db, guide: GuideDep,
+                                  user: CurrentInstructor):
+    summaries = await db.read(_summaries, user=user, guide=guide)
+    return page.render("instructor/index.html", {"summaries": summaries}, others_data=True)
+
+
+def _summaries(session, *, user, guide):
     mine = cohorts.list_cohorts_for(session, user=user)
-    summaries = dashboard.cohort_summaries(session, cohorts=mine, guide=guide)
-    return render_private(request, "instructor/index.html", {"summaries": summaries})
+    return dashboard.cohort_summaries(session, cohorts=mine, guide=guide)
 
 
 @router.post("/instructor/cohorts")
-def create_cohort(session: SessionDep, user: CurrentInstructor, name: FormText = ""):
-    cohort = cohorts.create_cohort(session, owner=user, name=name)
-    return _back(f"/instructor/cohorts/{cohort.id}")
+async def create_cohort(db: Db, user: CurrentInstructor, form: FormDep):
+    cohort = await db.write(cohorts.create_cohort, owner=user, name=form.text("name"))
+    return see_other(f"/instructor/cohorts/{cohort.id}")
 
 
 @router.get("/instructor/cohorts/{cohort_id}", response_class=HTMLResponse)
-def show_cohort(request: Request, cohort_id: int, session: SessionDep, guide: GuideDep,
-                settings: SettingsDep, user: CurrentInstructor, page: int = 1,
-                per_page: int = 50, sort: str = "name", q: str = "", flag: str = ""):
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    query = dashboard.heatmap_query(page=page, per_page=per_page, sort=sort, q=q, flag=flag)
-    heatmap = dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
-                                       stuck_days=settings.stuck_days)
-    context = _cohort_context(session, guide, cohort, heatmap)
-    context["join_url"] = settings.base_url.rstrip("/") + cohorts.join_path(cohort)
+async def show_cohort(cohort_id: int, page: PageDep, db: Db, guide: GuideDep,
+                      settings: SettingsDep, user: CurrentInstructor,
+                      page_number: Annotated[int, Query(alias="page")] = 1, per_page: int = 50,
+                      sort: str = "name", q: str = "", flag: str = ""):
+    query = dashboard.heatmap_query(page=page_number, per_page=per_page, sort=sort, q=q,
+                                    flag=flag)
+    context = await db.read(_cohort_context, cohort_id=cohort_id, user=user, guide=guide,
+                            query=query, stuck_days=settings.stuck_days)
+    context["join_url"] = settings.base_url.rstrip("/") + cohorts.join_path(context["cohort"])
     context["stuck_days"] = settings.stuck_days
-    return render_private(request, "instructor/cohort.html", context)
+    return page.render("instructor/cohort.html", context, others_data=True)
 
 
-def _cohort_context(session, guide, cohort, heatmap) -> dict:
+def _cohort_context(session, *, cohort_id, user, guide, query, stuck_days) -> dict:
+    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
+    heatmap = dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
+                                       stuck_days=stuck_days)
     members = cohorts.count_members(session, cohort_id=cohort.id)
     columns = dashboard.quiz_columns(guide)
     bins = dashboard.score_distribution(session, cohort_id=cohort.id,
@@ -61,7 +64,7 @@ def _cohort_context(session, guide, cohort, heatmap) -> dict:
     funnel = charts.completion_funnel(
         chart_id="funnel", members=members,
         steps=dashboard.chapter_funnel(session, cohort_id=cohort.id, guide=guide))
-    return {"cohort": cohort, "heatmap": heatmap, "members": members, "guide": guide,
+    return {"cohort": cohort, "heatmap": heatmap, "members": members,
             "quiz_titles": dict(columns), "lab_slug": LAB_SLUG,
             "histograms": histograms, "funnel": funnel,
             "co_instructors": cohorts.list_co_instructors(session, cohort_id=cohort.id),
@@ -80,64 +83,68 @@ def _page_url(cohort_id: int, query: dashboard.HeatmapQuery):
 
 
 @router.post("/instructor/cohorts/{cohort_id}/rotate-code")
-def rotate_join_code(cohort_id: int, session: SessionDep, user: CurrentInstructor):
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    cohorts.rotate_code(session, cohort=cohort, actor=user)
-    return _back(f"/instructor/cohorts/{cohort_id}#join")
+async def rotate_join_code(cohort_id: int, db: Db, user: CurrentInstructor):
+    await db.write(cohorts.rotate_code, cohort_id=cohort_id, actor=user)
+    return see_other(f"/instructor/cohorts/{cohort_id}#join")
 
 
 @router.post("/instructor/cohorts/{cohort_id}/instructors")
-def add_co_instructor(cohort_id: int, session: SessionDep, user: CurrentInstructor,
-                      email: FormText = ""):
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    cohorts.add_co_instructor(session, cohort=cohort, email=email, actor=user)
-    return _back(f"/instructor/cohorts/{cohort_id}#instructors")
+async def add_co_instructor(cohort_id: int, db: Db, user: CurrentInstructor, form: FormDep):
+    await db.write(cohorts.add_co_instructor, cohort_id=cohort_id,
+                   email=form.text("email"), actor=user)
+    return see_other(f"/instructor/cohorts/{cohort_id}#instructors")
 
 
 @router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/remove")
-def remove_learner(cohort_id: int, learner_id: int, session: SessionDep,
-                   user: CurrentInstructor):
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    cohorts.remove_member(session, cohort=cohort, learner_id=learner_id, actor=user)
-    return _back(f"/instructor/cohorts/{cohort_id}")
+async def remove_learner(cohort_id: int, learner_id: int, db: Db, user: CurrentInstructor):
+    await db.write(cohorts.remove_member, cohort_id=cohort_id, learner_id=learner_id,
+                   actor=user)
+    return see_other(f"/instructor/cohorts/{cohort_id}")
 
 
 @router.get("/instructor/cohorts/{cohort_id}/learners/{learner_id}",
             response_class=HTMLResponse)
-def show_learner(request: Request, cohort_id: int, learner_id: int, session: SessionDep,
-                 guide: GuideDep, settings: SettingsDep, user: CurrentInstructor):
+async def show_learner(cohort_id: int, learner_id: int, page: PageDep, db: Db,
+                       guide: GuideDep, user: CurrentInstructor):
+    cohort, report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,
+                                   user=user, guide=guide)
+    return page.render("instructor/learner.html", {"cohort": cohort, "report": report},
+                       others_data=True)
+
+
+def _learner_report(session, *, cohort_id, learner_id, user, guide):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    report = learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
-                                           guide=guide)
-    return render_private(request, "instructor/learner.html", {"cohort": cohort, "report": report})
+    return cohort, learner_report.learner_report(session, cohort=cohort,
+                                                 learner_id=learner_id, guide=guide)
 
 
 @router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/reset")
-def reset_quiz(cohort_id: int, learner_id: int, session: SessionDep, guide: GuideDep,
-               user: CurrentInstructor, quiz_slug: FormText = ""):
-    cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    learner_report.reset_quiz_attempts(session, cohort=cohort, learner_id=learner_id,
-                                       quiz_slug=quiz_slug, actor=user, guide=guide)
-    return _back(f"/instructor/cohorts/{cohort_id}/learners/{learner_id}#audit")
+async def reset_quiz(cohort_id: int, learner_id: int, db: Db, guide: GuideDep,
+                     user: CurrentInstructor, form: FormDep):
+    await db.write(learner_report.reset_quiz_attempts, cohort_id=cohort_id,
+                   learner_id=learner_id, quiz_slug=form.text("quiz_slug"), actor=user,
+                   guide=guide)
+    return see_other(f"/instructor/cohorts/{cohort_id}/learners/{learner_id}#audit")
 
 
 @router.get("/instructor/tokens", response_class=HTMLResponse)
-def list_tokens(request: Request, session: SessionDep, user: CurrentInstructor):
-    tokens = api_tokens.list_tokens(session, owner=user)
-    return render_private(request, "instructor/tokens.html", {"tokens": tokens, "secret": None})
+async def list_tokens(page: PageDep, db: Db, user: CurrentInstructor):
+    tokens = await db.read(api_tokens.list_tokens, owner=user)
+    return page.render("instructor/tokens.html", {"tokens": tokens, "secret": None},
+                       others_data=True)
 
 
 @router.post("/instructor/tokens", response_class=HTMLResponse)
-def create_token(request: Request, session: SessionDep, user: CurrentInstructor,
-                 name: FormText = ""):
+async def create_token(page: PageDep, db: Db, user: CurrentInstructor, form: FormDep):
     # Rendered, not redirected: the secret exists only in this response.
-    token, secret = api_tokens.create_token(session, owner=user, name=name)
-    tokens = api_tokens.list_tokens(session, owner=user)
-    return render_private(request, "instructor/tokens.html",
-                   {"tokens": tokens, "secret": secret, "new_token": token}, status_code=201)
+    token, secret = await db.write(api_tokens.create_token, owner=user, name=form.text("name"))
+    tokens = await db.read(api_tokens.list_tokens, owner=user)
+    return page.render("instructor/tokens.html",
+                       {"tokens": tokens, "secret": secret, "new_token": token},
+                       status_code=201, others_data=True)
 
 
 @router.post("/instructor/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, session: SessionDep, user: CurrentInstructor):
-    api_tokens.revoke_token(session, owner=user, token_id=token_id)
-    return _back("/instructor/tokens")
+async def revoke_token(token_id: int, db: Db, user: CurrentInstructor):
+    await db.write(api_tokens.revoke_token, owner=user, token_id=token_id)
+    return see_other("/instructor/tokens")

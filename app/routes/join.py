@@ -2,33 +2,31 @@
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
 
-from app.deps import CurrentLearner, SessionDep
 from app.services import cohorts
+from app.web.deps import Db, PageDep
+from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/join/{code}", response_class=HTMLResponse)
-def show_join(request: Request, code: str, session: SessionDep, learner: CurrentLearner):
-    cohort = cohorts.get_cohort_by_code(session, code=code)
-    registered = learner is not None and learner.is_registered
-    member = registered and cohorts.is_member(session, cohort_id=cohort.id,
-                                              learner_id=learner.id)
+async def show_join(code: str, page: PageDep, db: Db):
+    cohort, member = await db.read(cohorts.join_status, code=code, learner=page.viewer)
     here = quote(f"/join/{code}", safe="/")
-    return request.app.state.templates.TemplateResponse(
-        request, "join/join.html",
-        {"cohort": cohort, "code": code, "registered": registered, "member": member,
-         "register_url": f"/register?next={here}", "login_url": f"/login?next={here}"},
-        headers={"Cache-Control": "no-store"})
+    registered = page.viewer is not None and page.viewer.is_registered
+    return page.render("join/join.html",
+                       {"cohort": cohort, "code": code, "registered": registered,
+                        "member": member, "register_url": f"/register?next={here}",
+                        "login_url": f"/login?next={here}"},
+                       headers={"Cache-Control": "no-store"})
 
 
 @router.post("/join/{code}")
-def join_cohort(code: str, session: SessionDep, learner: CurrentLearner):
-    if learner is None or not learner.is_registered:
-        return RedirectResponse(f"/login?next={quote(f'/join/{code}', safe='/')}",
-                                status_code=303)
-    cohorts.join_cohort(session, code=code, learner=learner)
-    return RedirectResponse(f"/join/{quote(code, safe='')}", status_code=303)
+async def join_cohort(code: str, page: PageDep, db: Db):
+    if page.viewer is None or not page.viewer.is_registered:
+        return see_other(f"/login?next={quote(f'/join/{code}', safe='/')}")
+    await db.write(cohorts.join_cohort, code=code, learner=page.viewer)
+    return see_other(f"/join/{quote(code, safe='')}")

@@ -1,26 +1,26 @@
 """Accounts: register, sign in (throttled), sign out, and merging anonymous progress.
 
-Password hashing (argon2, ~0.1 s) is slow on purpose. It runs in the route's worker thread,
-never on the event loop, and never inside a database transaction: on SQLite a state-changing
-request holds the write lock from its first query, so each use case commits (ends the
-transaction) before hashing and writes afterwards in a fresh one.
+Registering and signing in are the two use cases with a slow step (argon2, ~0.1 s): they run
+as read -> hash or verify (in a worker thread, never inside a transaction) -> one write, so no
+database lock is ever held while a password is hashed. Both are async functions taking the
+`Database` and `Passwords`; the HTML forms and the JSON API are thin adapters over them.
 """
 
 import re
 from datetime import timedelta
-from functools import cache
 
-from pwdlib import PasswordHash
+from anyio import to_thread
 from sqlalchemy import func
 from sqlmodel import Session, delete, select, update
 
+from app.db import Database
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
-from app.models import Attempt, ChapterVisit, Learner, LoginFailure
+from app.models import Attempt, ChapterVisit, LoginFailure, User
 from app.models.types import utcnow
-from app.services import progress, sessions
+from app.services import attempts, sign_ins
+from app.services.passwords import MAX_PASSWORD, Passwords
 
 MIN_PASSWORD = 10
-MAX_PASSWORD = 1024  # argon2 would hash megabytes; nobody types more than this
 MAX_EMAIL = 254
 MAX_DISPLAY_NAME = 80
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -30,14 +30,6 @@ THROTTLE_LIMIT = 5
 LOGIN_FAILED = "The email or password is not right."
 THROTTLED = ("Too many failed sign-in attempts. For your security, signing in is paused for "
              "15 minutes; try again later.")
-
-hasher = PasswordHash.recommended()
-
-
-@cache
-def _dummy_hash() -> str:
-    """A real argon2 hash to check unknown emails against, so they take as long as known ones."""
-    return hasher.hash("not-a-password-anyone-has")
 
 
 # --- input rules, shared by the HTML forms and the JSON API
@@ -85,43 +77,53 @@ def safe_next(target: str | None) -> str:
 
 # --- use cases
 
-def find_account(session: Session, *, email: str) -> Learner | None:
-    statement = select(Learner).where(Learner.email == normalise_email(email))
+def find_account(session: Session, *, email: str) -> User | None:
+    statement = select(User).where(User.email == normalise_email(email))
     return session.exec(statement).first()
 
 
-def register(session: Session, *, email: str, password: str, display_name: str,
-             current: Learner | None, session_days: int) -> tuple[Learner, str]:
-    """Create an account; an anonymous learner of this browser becomes it, keeping progress.
+async def register(db: Database, passwords: Passwords, *, email: str, password: str,
+                   display_name: str, token: str | None, days: int) -> tuple[User, str]:
+    """Create an account; an anonymous user of this browser becomes it, keeping progress.
 
-    Returns the account and a new session token (the old session ends). Commits.
+    Returns the account and its new sign-in token (every other sign-in of it ends).
     """
     email = check_email(email)
     name = check_display_name(display_name)
     check_password(password)
+    current = await db.read(sign_ins.find_user, token=token)
     if current is not None and current.is_registered:
         raise Conflict("You are already signed in. Sign out first to create another account.")
-    session.commit()  # hash outside any transaction (see the module docstring)
-    password_hash = hasher.hash(password)
-    if find_account(session, email=email) is not None:
-        raise Conflict("email: an account with this email already exists. Sign in instead.",
-                       field="email")
-    learner = session.get(Learner, current.id) if current is not None else None
-    learner = learner or Learner()
-    learner.email, learner.password_hash, learner.display_name = email, password_hash, name
-    learner.last_active_at = utcnow()
-    session.add(learner)
+    if await db.read(find_account, email=email) is not None:
+        raise _email_taken()
+    password_hash = await to_thread.run_sync(passwords.hash, password)
+    return await db.write(_create_account, email=email, password_hash=password_hash,
+                          display_name=name, token=token, days=days)
+
+
+def _create_account(session: Session, *, email: str, password_hash: str, display_name: str,
+                    token: str | None, days: int) -> tuple[User, str]:
+    if find_account(session, email=email) is not None:  # registered meanwhile
+        raise _email_taken()
+    user = sign_ins.find_user(session, token=token)
+    user = user if user is not None and not user.is_registered else User()
+    user.email, user.password_hash, user.display_name = email, password_hash, display_name
+    user.last_active_at = utcnow()
+    session.add(user)
     session.flush()
-    sessions.end_all_sessions(session, learner_id=learner.id)  # no session fixation
-    token = sessions.create_session(session, learner=learner, days=session_days)
-    session.commit()
-    return learner, token
+    sign_ins.end_all_sign_ins(session, user_id=user.id)  # no session fixation
+    return user, sign_ins.create_sign_in(session, user_id=user.id, days=days)
 
 
-def login(session: Session, *, email: str, password: str, ip: str, current: Learner | None,
-          old_token: str | None, session_days: int) -> tuple[Learner, str]:
+def _email_taken() -> Conflict:
+    return Conflict("email: an account with this email already exists. Sign in instead.",
+                    field="email")
+
+
+async def login(db: Database, passwords: Passwords, *, email: str, password: str, ip: str,
+                token: str | None, days: int) -> tuple[User, str]:
     """Check the password (throttled per email and per IP), merge this browser's anonymous
-    progress into the account and start a new session. Commits.
+    progress into the account and sign it in with a new token.
 
     Failures say the same for an unknown email and a wrong password, and take as long.
     """
@@ -130,41 +132,44 @@ def login(session: Session, *, email: str, password: str, ip: str, current: Lear
         raise Invalid("email: enter your email address.", field="email")
     if not password:
         raise Invalid("password: enter your password.", field="password")
+    stored = await db.read(_stored_hash, email=email, ip=ip)
+    valid, new_hash = await to_thread.run_sync(passwords.verify, password, stored)
+    if not valid:
+        await db.write(_record_failure, email=email, ip=ip)
+        raise Unauthorized(LOGIN_FAILED)
+    return await db.write(_sign_in, email=email, new_hash=new_hash, token=token, days=days)
+
+
+def _stored_hash(session: Session, *, email: str, ip: str) -> str | None:
     _check_throttle(session, email=email, ip=ip)
     account = find_account(session, email=email)
-    stored = account.password_hash if account is not None else None
-    session.commit()  # verify outside any transaction (see the module docstring)
-    valid, new_hash = _verify(password, stored)
-    if not valid or account is None:
-        session.add(LoginFailure(email=email[:MAX_EMAIL], ip=ip[:64]))
-        session.commit()
+    return account.password_hash if account is not None else None
+
+
+def _record_failure(session: Session, *, email: str, ip: str) -> None:
+    session.add(LoginFailure(email=email[:MAX_EMAIL], ip=ip[:64]))
+
+
+def _sign_in(session: Session, *, email: str, new_hash: str | None, token: str | None,
+             days: int) -> tuple[User, str]:
+    account = find_account(session, email=email)
+    if account is None:  # deleted while its password was being checked
         raise Unauthorized(LOGIN_FAILED)
     _clear_failures(session, email=email)
     if new_hash:
         account.password_hash = new_hash
     account.last_active_at = utcnow()
     session.add(account)
+    current = sign_ins.find_user(session, token=token)
     if current is not None and current.id != account.id and not current.is_registered:
-        merge_learner(session, source=current, target=account)
-    sessions.end_session(session, token=old_token)
-    token = sessions.create_session(session, learner=account, days=session_days)
-    session.commit()
-    return account, token
+        merge_users(session, source=current, target=account)
+    sign_ins.end_sign_in(session, token=token)
+    return account, sign_ins.create_sign_in(session, user_id=account.id, days=days)
 
 
 def logout(session: Session, *, token: str | None) -> None:
-    """End this browser's session server-side, so the cookie is worthless even if kept."""
-    sessions.end_session(session, token=token)
-    session.commit()
-
-
-def _verify(password: str, stored: str | None) -> tuple[bool, str | None]:
-    if len(password) > MAX_PASSWORD:
-        password = password[:MAX_PASSWORD]  # still hashed: the same time as any other miss
-    if stored is None:
-        hasher.verify(password, _dummy_hash())
-        return False, None
-    return hasher.verify_and_update(password, stored)
+    """End this browser's sign-in server-side, so the cookie is worthless even if kept."""
+    sign_ins.end_sign_in(session, token=token)
 
 
 # --- throttling (LoginFailure rows over a sliding window)
@@ -188,7 +193,7 @@ def _clear_failures(session: Session, *, email: str) -> None:
 
 # --- merging an anonymous learner into an account
 
-def merge_learner(session: Session, *, source: Learner, target: Learner) -> None:
+def merge_users(session: Session, *, source: User, target: User) -> None:
     """Move `source`'s chapter visits and attempts to `target`, rebuild `target`'s summaries
     and delete `source`. Does not commit."""
     _merge_visits(session, source_id=source.id, target_id=target.id)
@@ -204,10 +209,10 @@ def merge_learner(session: Session, *, source: Learner, target: Learner) -> None
     session.add(target)
     session.flush()
     # The database cascades the rest: sessions, leftover visits, summary rows.
-    session.exec(delete(Learner).where(Learner.id == source.id))
+    session.exec(delete(User).where(User.id == source.id))
     if source in session:
         session.expunge(source)
-    progress.rebuild_learner_progress(session, learner_id=target.id)
+    attempts.rebuild_learner_progress(session, learner_id=target.id)
 
 
 def _merge_visits(session: Session, *, source_id: int, target_id: int) -> None:

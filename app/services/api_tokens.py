@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlmodel import Session, select, update
 
 from app.errors import Invalid, NotFound
-from app.models import ApiToken, Learner
+from app.models import ApiToken, User
 from app.models.types import utcnow
 from app.services.cohorts import record_audit
-from app.services.sessions import hash_token
+from app.services.sign_ins import hash_token
 
 PREFIX = "gt_"
 NAME_MAX = 80
@@ -20,7 +20,7 @@ NAME_MAX = 80
 LAST_USED_GRANULARITY = timedelta(hours=1)
 
 
-def create_token(session: Session, *, owner: Learner, name: str) -> tuple[ApiToken, str]:
+def create_token(session: Session, *, owner: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `owner`; returns the row and the secret (never retrievable again)."""
     name = (name or "").strip()
     if not name:
@@ -32,18 +32,17 @@ def create_token(session: Session, *, owner: Learner, name: str) -> tuple[ApiTok
     session.add(token)
     session.flush()
     record_audit(session, actor=owner, action="token.create", detail={"token_id": token.id})
-    session.commit()
     return token, secret
 
 
-def list_tokens(session: Session, *, owner: Learner) -> list[ApiToken]:
+def list_tokens(session: Session, *, owner: User) -> list[ApiToken]:
     statement = (select(ApiToken).where(ApiToken.learner_id == owner.id)
                  .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     return list(session.exec(statement).all())
 
 
-def revoke_token(session: Session, *, owner: Learner, token_id: int) -> ApiToken:
-    """Revoke one of the owner's tokens (another person's token is NotFound). Commits."""
+def revoke_token(session: Session, *, owner: User, token_id: int) -> ApiToken:
+    """Revoke one of the owner's tokens (another person's token is NotFound)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.learner_id != owner.id:
         raise NotFound("There is no such token.")
@@ -51,24 +50,23 @@ def revoke_token(session: Session, *, owner: Learner, token_id: int) -> ApiToken
         token.revoked_at = utcnow()
         session.add(token)
         record_audit(session, actor=owner, action="token.revoke", detail={"token_id": token.id})
-    session.commit()
     return token
 
 
-def find_token_owner(session: Session, *, secret: str) -> Learner | None:
-    """The owner of a live (unrevoked) token, or None. May record the token's use (commits)."""
+def find_token(session: Session, *, secret: str) -> tuple[ApiToken, User] | None:
+    """A live (unrevoked) token and its owner, or None."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    statement = (select(ApiToken, Learner).join(Learner, Learner.id == ApiToken.learner_id)
+    statement = (select(ApiToken, User).join(User, User.id == ApiToken.learner_id)
                  .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None)))
     row = session.exec(statement).first()
-    if row is None:
-        return None
-    token, owner = row
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        # End the read snapshot first so the write queues behind other writers (busy timeout).
-        session.commit()
-        session.exec(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        session.commit()
-    return owner
+    return tuple(row) if row is not None else None
+
+
+def use_is_worth_recording(token: ApiToken) -> bool:
+    """Recording every use would turn each read into a write: once per granularity period."""
+    return token.last_used_at is None or utcnow() - token.last_used_at > LAST_USED_GRANULARITY
+
+
+def record_use(session: Session, *, token_id: int) -> None:
+    session.exec(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))

@@ -5,6 +5,8 @@ last_percent); `best_percent` and `passed` come from full attempts only, because
 the missed questions alone says nothing about the whole quiz.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, case, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -12,17 +14,19 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
 from app.errors import Conflict, NotFound
-from app.models import Answer, Attempt, Learner, QuizProgress
+from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import utcnow
+from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
 
 FULL = "full"
 RETRY = "retry"
+MAX_ID = 2**31 - 1  # the widest id every database column can hold (PostgreSQL's integer)
 
 # Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
 # Core, so each submission only binds parameters and the write lock is held briefly.
 _ATTEMPT, _ANSWER = Attempt.__table__, Answer.__table__
-_PROGRESS, _LEARNER = QuizProgress.__table__, Learner.__table__
+_PROGRESS, _LEARNER = QuizProgress.__table__, User.__table__
 _FIND = select(_ATTEMPT).where(_ATTEMPT.c.learner_id == bindparam("b_learner"),
                                _ATTEMPT.c.client_attempt_id == bindparam("b_client_id"))
 _HAS_FULL = select(_ATTEMPT.c.id).where(
@@ -52,10 +56,10 @@ def _progress_upsert(dialect):
 _UPSERT_PROGRESS = {"sqlite": _progress_upsert(sqlite), "postgresql": _progress_upsert(postgresql)}
 
 
-def save_attempt(session: Session, *, learner: Learner, quiz_slug: str, client_attempt_id: str,
+def save_attempt(session: Session, *, learner: User, quiz_slug: str, client_attempt_id: str,
                  kind: str, graded: list[GradedAnswer],
                  pass_percent: float) -> tuple[Attempt, bool]:
-    """Store a graded attempt and update progress, in one transaction. Commits.
+    """Store a graded attempt and update progress, as one unit of the caller's transaction.
 
     Idempotent per (learner, client_attempt_id): a replay returns the stored attempt and
     False and stores nothing. Returns (attempt, True) when the attempt is new.
@@ -64,30 +68,30 @@ def save_attempt(session: Session, *, learner: Learner, quiz_slug: str, client_a
     connection = session.connection()
     score, max_score, percent = summarise(graded)
     passed, full, now = percent >= pass_percent, kind == FULL, utcnow()
-    # The progress upsert comes first: on PostgreSQL it locks this learner's summary row, so
-    # concurrent attempts at the same quiz queue here and the is_first check below is exact.
-    # On SQLite the write transaction began IMMEDIATE and is already alone.
-    connection.execute(_UPSERT_PROGRESS[connection.dialect.name],
-                       _progress_row(learner_id, quiz_slug, full, percent, passed, now))
-    is_first = full and connection.execute(
-        _HAS_FULL, {"b_learner": learner_id, "b_quiz": quiz_slug}).first() is None
     attempt = Attempt(learner_id=learner_id, quiz_slug=quiz_slug,
-                      client_attempt_id=client_attempt_id, kind=kind, is_first=is_first,
-                      score=score, max_score=max_score, percent=percent, passed=passed,
-                      created_at=now)
+                      client_attempt_id=client_attempt_id, kind=kind, score=score,
+                      max_score=max_score, percent=percent, passed=passed, created_at=now)
     try:
-        attempt.id = connection.execute(
-            _INSERT_ATTEMPT, attempt.model_dump(exclude={"id"})).inserted_primary_key[0]
+        # Inserting optimistically and rolling back to the savepoint on the rare replay saves
+        # a look-up on every new submission.
+        with connection.begin_nested():
+            # The progress upsert comes first: on PostgreSQL it locks this learner's summary
+            # row, so concurrent attempts at the same quiz queue here and is_first is exact.
+            connection.execute(_UPSERT_PROGRESS[connection.dialect.name],
+                               _progress_row(learner_id, quiz_slug, full, percent, passed, now))
+            attempt.is_first = full and connection.execute(
+                _HAS_FULL, {"b_learner": learner_id, "b_quiz": quiz_slug}).first() is None
+            attempt.id = connection.execute(
+                _INSERT_ATTEMPT, attempt.model_dump(exclude={"id"})).inserted_primary_key[0]
+            if graded:
+                connection.execute(_INSERT_ANSWERS, [_answer_row(attempt.id, g) for g in graded])
+            connection.execute(_TOUCH_LEARNER, {"b_learner": learner_id, "b_now": now})
     except IntegrityError:
-        # A replay (or a concurrent twin) of a stored attempt. Inserting optimistically and
-        # rolling back on the rare replay saves a look-up on every new submission.
-        session.rollback()
-        return _same_quiz(_find_by_client_id(session, learner_id, client_attempt_id),
-                          quiz_slug), False
-    if graded:
-        connection.execute(_INSERT_ANSWERS, [_answer_row(attempt.id, g) for g in graded])
-    connection.execute(_TOUCH_LEARNER, {"b_learner": learner_id, "b_now": now})
-    session.commit()
+        # A replay (or a concurrent twin) of a stored attempt, or a real integrity problem.
+        stored = _find_by_client_id(session, learner_id, client_attempt_id)
+        if stored is None:
+            raise
+        return _same_quiz(stored, quiz_slug), False
     make_transient_to_detached(attempt)  # behaves as if loaded: session.add() updates it
     return attempt, True
 
@@ -166,7 +170,8 @@ def _summary(learner_id: int, quiz_slug: str, attempts: list[Attempt]) -> QuizPr
 
 def get_attempt(session: Session, *, attempt_id: int, learner_id: int | None) -> Attempt:
     """The learner's own attempt; NotFound for a missing one and for anyone else's alike."""
-    attempt = session.get(Attempt, attempt_id) if learner_id is not None else None
+    in_range = 0 < attempt_id <= MAX_ID
+    attempt = session.get(Attempt, attempt_id) if learner_id is not None and in_range else None
     if attempt is None or attempt.learner_id != learner_id:
         raise NotFound("There is no such attempt.")
     return attempt
@@ -182,3 +187,46 @@ def missed_question_ids(session: Session, *, attempt_id: int) -> set[str]:
     statement = select(Answer.question_id).where(Answer.attempt_id == attempt_id,
                                                  Answer.correct.is_(False))
     return set(session.exec(statement).all())
+
+
+def rebuild_learner_progress(session: Session, *, learner_id: int) -> None:
+    """Recompute first-attempt flags and every summary row after attempts moved to this learner.
+
+    Does not commit: part of the caller's use case (merging an anonymous learner).
+    """
+    statement = (select(Attempt).where(Attempt.learner_id == learner_id)
+                 .order_by(Attempt.created_at, Attempt.id))
+    loaded = session.exec(statement).all()
+    firsts: set[str] = set()
+    for attempt in loaded:
+        first = (attempt.kind == FULL and attempt.voided_at is None
+                 and attempt.quiz_slug not in firsts)
+        if first:
+            firsts.add(attempt.quiz_slug)
+        if attempt.is_first != first:
+            attempt.is_first = first
+            session.add(attempt)
+    rebuild_all_quiz_progress(session, learner_id=learner_id, attempts=loaded)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What storing a graded attempt gives back to the adapter that asked."""
+
+    attempt: Attempt
+    created: bool  # False for a replayed client_attempt_id
+    answers: list  # graded now, or as stored for a replay
+    new_token: str | None  # a sign-in for a browser that had no user until this write
+
+
+def submit_attempt(session: Session, *, token: str | None, days: int, quiz_slug: str,
+                   client_attempt_id: str, kind: str, graded: list[GradedAnswer],
+                   pass_percent: float) -> Submission:
+    """The one use case behind the quiz form, the JSON API and the lab: store a graded
+    attempt for this browser's user (made lazily, here, on its first write)."""
+    user, new_token = sign_ins.find_or_create_user(session, token=token, days=days)
+    attempt, created = save_attempt(session, learner=user, quiz_slug=quiz_slug,
+                                    client_attempt_id=client_attempt_id, kind=kind,
+                                    graded=graded, pass_percent=pass_percent)
+    answers = graded if created else list_answers(session, attempt_id=attempt.id)
+    return Submission(attempt=attempt, created=created, answers=answers, new_token=new_token)

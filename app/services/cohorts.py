@@ -9,7 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, delete, select
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from app.models import AuditEvent, Cohort, CohortInstructor, CohortMember, Learner, Role
+from app.models import AuditEvent, Cohort, CohortInstructor, CohortMember, Role, User
 
 NAME_MAX = 120
 
@@ -23,11 +23,11 @@ def join_path(cohort: Cohort) -> str:
     return f"/join/{cohort.join_code}"
 
 
-def is_admin(user: Learner) -> bool:
+def is_admin(user: User) -> bool:
     return user.role == Role.admin
 
 
-def can_teach(session: Session, *, cohort: Cohort, user: Learner) -> bool:
+def can_teach(session: Session, *, cohort: Cohort, user: User) -> bool:
     """True for the owner, a co-instructor or an admin."""
     if not user.is_instructor:
         return False
@@ -36,7 +36,7 @@ def can_teach(session: Session, *, cohort: Cohort, user: Learner) -> bool:
     return session.get(CohortInstructor, (cohort.id, user.id)) is not None
 
 
-def get_cohort_for(session: Session, *, cohort_id: int, user: Learner) -> Cohort:
+def get_cohort_for(session: Session, *, cohort_id: int, user: User) -> Cohort:
     """The cohort, if `user` may teach it: NotFound if it does not exist, else Forbidden."""
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
@@ -46,7 +46,7 @@ def get_cohort_for(session: Session, *, cohort_id: int, user: Learner) -> Cohort
     return cohort
 
 
-def list_cohorts_for(session: Session, *, user: Learner) -> list[Cohort]:
+def list_cohorts_for(session: Session, *, user: User) -> list[Cohort]:
     """Cohorts `user` owns or co-teaches (all of them for an admin), newest first."""
     if not user.is_instructor:
         return []
@@ -76,16 +76,16 @@ def count_members_by_cohort(session: Session, *, cohort_ids: list[int]) -> dict[
     return dict(session.exec(statement).all())
 
 
-def get_member(session: Session, *, cohort: Cohort, learner_id: int) -> Learner:
+def get_member(session: Session, *, cohort: Cohort, learner_id: int) -> User:
     """A learner of this cohort, or NotFound (also for learners of other cohorts)."""
-    learner = session.get(Learner, learner_id)
+    learner = session.get(User, learner_id)
     if learner is None or not is_member(session, cohort_id=cohort.id, learner_id=learner_id):
-        raise NotFound(f"Learner {learner_id} is not in this cohort.")
+        raise NotFound(f"User {learner_id} is not in this cohort.")
     return learner
 
 
-def create_cohort(session: Session, *, owner: Learner, name: str) -> Cohort:
-    """A new cohort owned by `owner`, with a fresh join code. Commits."""
+def create_cohort(session: Session, *, owner: User, name: str) -> Cohort:
+    """A new cohort owned by `owner`, with a fresh join code."""
     name = (name or "").strip()
     if not name:
         raise Invalid("Give the cohort a name.", field="name")
@@ -98,7 +98,6 @@ def create_cohort(session: Session, *, owner: Learner, name: str) -> Cohort:
     session.flush()
     record_audit(session, actor=owner, action="cohort.create", cohort_id=cohort.id,
                  detail={"name": name})
-    session.commit()
     return cohort
 
 
@@ -115,8 +114,15 @@ def get_cohort_by_code(session: Session, *, code: str) -> Cohort:
     return cohort
 
 
-def join_cohort(session: Session, *, code: str, learner: Learner | None) -> Cohort:
-    """Add a registered learner to the cohort with this code (idempotent). Commits."""
+def join_status(session: Session, *, code: str, learner: User | None) -> tuple[Cohort, bool]:
+    """The cohort of a join link, and whether this (registered) learner is in it already."""
+    cohort = get_cohort_by_code(session, code=code)
+    registered = learner is not None and learner.is_registered
+    return cohort, registered and is_member(session, cohort_id=cohort.id, learner_id=learner.id)
+
+
+def join_cohort(session: Session, *, code: str, learner: User | None) -> Cohort:
+    """Add a registered learner to the cohort with this code (idempotent)."""
     cohort = get_cohort_by_code(session, code=code)
     if learner is None or not learner.is_registered:
         raise Unauthorized("Register or sign in first, so your progress is kept with you.")
@@ -124,24 +130,24 @@ def join_cohort(session: Session, *, code: str, learner: Learner | None) -> Coho
         session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
         record_audit(session, actor=learner, action="cohort.join", cohort_id=cohort.id,
                      subject_id=learner.id)
-    session.commit()
     return cohort
 
 
-def rotate_code(session: Session, *, cohort: Cohort, actor: Learner) -> Cohort:
-    """Give the cohort a new join code; the old link stops working. Commits."""
+def rotate_code(session: Session, *, cohort_id: int, actor: User) -> Cohort:
+    """Give the cohort a new join code; the old link stops working."""
+    cohort = get_cohort_for(session, cohort_id=cohort_id, user=actor)
     cohort.join_code = new_join_code()
     session.add(cohort)
     record_audit(session, actor=actor, action="cohort.rotate_code", cohort_id=cohort.id)
-    session.commit()
     return cohort
 
 
-def add_co_instructor(session: Session, *, cohort: Cohort, email: str,
-                      actor: Learner) -> Learner:
-    """Let another instructor account co-teach the cohort. Commits."""
+def add_co_instructor(session: Session, *, cohort_id: int, email: str,
+                      actor: User) -> User:
+    """Let another instructor account co-teach the cohort."""
+    cohort = get_cohort_for(session, cohort_id=cohort_id, user=actor)
     email = (email or "").strip().lower()
-    colleague = session.exec(select(Learner).where(func.lower(Learner.email) == email)).first()
+    colleague = session.exec(select(User).where(func.lower(User.email) == email)).first()
     if not email or colleague is None or not colleague.is_instructor:
         raise Invalid("No instructor account has this email address.", field="email")
     if colleague.id == cohort.owner_id or session.get(
@@ -150,27 +156,26 @@ def add_co_instructor(session: Session, *, cohort: Cohort, email: str,
     session.add(CohortInstructor(cohort_id=cohort.id, learner_id=colleague.id))
     record_audit(session, actor=actor, action="cohort.add_instructor", cohort_id=cohort.id,
                  subject_id=colleague.id)
-    session.commit()
     return colleague
 
 
-def list_co_instructors(session: Session, *, cohort_id: int) -> list[Learner]:
-    statement = (select(Learner).join(CohortInstructor, CohortInstructor.learner_id == Learner.id)
-                 .where(CohortInstructor.cohort_id == cohort_id).order_by(Learner.display_name))
+def list_co_instructors(session: Session, *, cohort_id: int) -> list[User]:
+    statement = (select(User).join(CohortInstructor, CohortInstructor.learner_id == User.id)
+                 .where(CohortInstructor.cohort_id == cohort_id).order_by(User.display_name))
     return list(session.exec(statement).all())
 
 
-def remove_member(session: Session, *, cohort: Cohort, learner_id: int, actor: Learner) -> None:
-    """Take a learner out of the cohort (their own progress is kept). Commits."""
+def remove_member(session: Session, *, cohort_id: int, learner_id: int, actor: User) -> None:
+    """Take a learner out of the cohort (their own progress is kept)."""
+    cohort = get_cohort_for(session, cohort_id=cohort_id, user=actor)
     learner = get_member(session, cohort=cohort, learner_id=learner_id)
     session.exec(delete(CohortMember).where(CohortMember.cohort_id == cohort.id,
                                             CohortMember.learner_id == learner_id))
     record_audit(session, actor=actor, action="cohort.remove_learner", cohort_id=cohort.id,
                  subject_id=learner.id, detail={"email": learner.email})
-    session.commit()
 
 
-def record_audit(session: Session, *, actor: Learner | None, action: str,
+def record_audit(session: Session, *, actor: User | None, action: str,
                  cohort_id: int | None = None, subject_id: int | None = None,
                  detail: dict | None = None) -> None:
     """Add an audit line to the current transaction (the caller commits)."""
@@ -181,8 +186,8 @@ def record_audit(session: Session, *, actor: Learner | None, action: str,
 def list_audit(session: Session, *, cohort_id: int, subject_id: int | None = None,
                limit: int = 50) -> list[tuple[AuditEvent, str | None]]:
     """Recent audit lines of a cohort (optionally about one learner), with the actor's name."""
-    statement = (select(AuditEvent, Learner.display_name)
-                 .join(Learner, Learner.id == AuditEvent.actor_id, isouter=True)
+    statement = (select(AuditEvent, User.display_name)
+                 .join(User, User.id == AuditEvent.actor_id, isouter=True)
                  .where(AuditEvent.cohort_id == cohort_id)
                  .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit))
     if subject_id is not None:

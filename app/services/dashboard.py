@@ -1,6 +1,6 @@
 """The instructor dashboard: cohort summaries and the learner x chapter heatmap.
 
-Everything is read from summary rows (ChapterVisit, QuizProgress, Learner.last_active_at)
+Everything is read from summary rows (ChapterVisit, QuizProgress, User.last_active_at)
 with grouped SQL aggregates; a page of the heatmap costs a few queries whatever the cohort's
 size, and never touches the answer table.
 """
@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from app.guide import Guide
-from app.models import ChapterVisit, Cohort, CohortMember, Learner, QuizProgress
+from app.models import ChapterVisit, Cohort, CohortMember, QuizProgress, User
 from app.models.types import utcnow
 from app.services.progress import completion_percent, quiz_catalogue
 
@@ -87,7 +87,7 @@ def _totals(guide: Guide) -> tuple[list[str], list[str]]:
 def _failing(quiz_slugs: list[str]):
     """EXISTS a quiz this learner failed at least twice and has not passed."""
     return (select(QuizProgress.learner_id)
-            .where(QuizProgress.learner_id == Learner.id, QuizProgress.quiz_slug.in_(quiz_slugs),
+            .where(QuizProgress.learner_id == User.id, QuizProgress.quiz_slug.in_(quiz_slugs),
                    QuizProgress.failed_attempts >= STRUGGLING_FAILURES,
                    QuizProgress.passed.is_(False))
             .exists())
@@ -96,10 +96,10 @@ def _failing(quiz_slugs: list[str]):
 def _done(chapter_slugs: list[str], quiz_slugs: list[str]):
     """Chapters read + quizzes passed, per learner: two index-only correlated counts."""
     reads = (select(func.count()).select_from(ChapterVisit)
-             .where(ChapterVisit.learner_id == Learner.id,
+             .where(ChapterVisit.learner_id == User.id,
                     ChapterVisit.chapter_slug.in_(chapter_slugs)).scalar_subquery())
     passed = (select(func.count()).select_from(QuizProgress)
-              .where(QuizProgress.learner_id == Learner.id,
+              .where(QuizProgress.learner_id == User.id,
                      QuizProgress.quiz_slug.in_(quiz_slugs), QuizProgress.passed.is_(True))
               .scalar_subquery())
     return reads + passed
@@ -108,15 +108,15 @@ def _done(chapter_slugs: list[str], quiz_slugs: list[str]):
 def _members(cohort_id: int, query: HeatmapQuery, quiz_slugs: list[str],
              stuck_before: datetime):
     """The cohort's learners that match the text and flag filters (no aggregates yet)."""
-    statement = (select(Learner.id, Learner.display_name, Learner.email, Learner.last_active_at)
-                 .join(CohortMember, CohortMember.learner_id == Learner.id)
+    statement = (select(User.id, User.display_name, User.email, User.last_active_at)
+                 .join(CohortMember, CohortMember.learner_id == User.id)
                  .where(CohortMember.cohort_id == cohort_id))
     if query.q:
         pattern = _contains(query.q.lower())
-        statement = statement.where(or_(func.lower(Learner.display_name).like(pattern, escape="\\"),
-                                        func.lower(Learner.email).like(pattern, escape="\\")))
+        statement = statement.where(or_(func.lower(User.display_name).like(pattern, escape="\\"),
+                                        func.lower(User.email).like(pattern, escape="\\")))
     if query.flag == "stuck":
-        statement = statement.where(Learner.last_active_at < stuck_before)
+        statement = statement.where(User.last_active_at < stuck_before)
     elif query.flag == "struggling":
         statement = statement.where(_failing(quiz_slugs))
     return statement
@@ -129,12 +129,12 @@ def _contains(text: str) -> str:
 
 
 def _ordering(sort: str, chapter_slugs: list[str], quiz_slugs: list[str]):
-    name, key = func.lower(Learner.display_name), sort.lstrip("-")
-    column = {"name": name, "last_active": Learner.last_active_at}.get(key)
+    name, key = func.lower(User.display_name), sort.lstrip("-")
+    column = {"name": name, "last_active": User.last_active_at}.get(key)
     if column is None:  # completion: only this sort needs per-learner counts for everyone
         column = _done(chapter_slugs, quiz_slugs)
     primary = column.desc() if sort.startswith("-") else column.asc()
-    return (primary, name.asc(), Learner.id.asc())
+    return (primary, name.asc(), User.id.asc())
 
 
 def cohort_heatmap(session: Session, *, cohort: Cohort, guide: Guide, query: HeatmapQuery,
@@ -189,7 +189,7 @@ def _fill_cells(session: Session, learners: list[LearnerRow], chapter_slugs: lis
 
 def cohort_summaries(session: Session, *, cohorts: list[Cohort],
                      guide: Guide) -> list[CohortSummary]:
-    """Learner count, average completion and pass rate of each cohort (three grouped queries)."""
+    """User count, average completion and pass rate of each cohort (three grouped queries)."""
     ids = [c.id for c in cohorts]
     if not ids:
         return []

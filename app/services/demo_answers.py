@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from app.guide import Guide
 from app.guide.lab import LAB_SLUG
-
-PARTIES = ("microsoft", "customer", "shared")
+from app.guide.vocabulary import PARTIES
 
 
 @dataclass(frozen=True)

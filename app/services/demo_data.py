@@ -23,9 +23,9 @@ from app.models import (
     ChapterVisit,
     Cohort,
     CohortMember,
-    Learner,
     QuizProgress,
     Role,
+    User,
 )
 from app.models.types import utcnow
 from app.services.demo_answers import LAB_SLUG, ItemModel, build_models
@@ -77,10 +77,10 @@ def seed_demo(session: Session, guide: Guide, *, learners: int, cohort_name: str
                        attempts=counts["attempts"], answers=counts["answers"])
 
 
-def _instructor(session: Session, email: str, password_hash: str | None) -> Learner:
-    owner = session.exec(select(Learner).where(Learner.email == email)).first()
+def _instructor(session: Session, email: str, password_hash: str | None) -> User:
+    owner = session.exec(select(User).where(User.email == email)).first()
     if owner is None:
-        owner = Learner(email=email, display_name="Demo instructor", role=Role.instructor,
+        owner = User(email=email, display_name="Demo instructor", role=Role.instructor,
                         password_hash=password_hash)
         session.add(owner)
         session.flush()
@@ -89,7 +89,7 @@ def _instructor(session: Session, email: str, password_hash: str | None) -> Lear
     return owner
 
 
-def _cohort(session: Session, owner: Learner, name: str) -> Cohort:
+def _cohort(session: Session, owner: User, name: str) -> Cohort:
     statement = select(Cohort).where(Cohort.owner_id == owner.id, Cohort.name == name)
     cohort = session.exec(statement).first()
     if cohort is None:
@@ -180,7 +180,7 @@ def _insert(session: Session, cohort_id: int, journeys: list[_Journey]) -> Count
     if not journeys:
         return Counter()
     connection = session.connection()
-    learner_ids = _insert_returning_ids(connection, Learner, [j.learner for j in journeys])
+    learner_ids = _insert_returning_ids(connection, User, [j.learner for j in journeys])
     members, visits, attempts, answer_lists, progress = [], [], [], [], []
     for learner_id, journey in zip(learner_ids, journeys, strict=True):
         members.append({"cohort_id": cohort_id, "learner_id": learner_id,

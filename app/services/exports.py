@@ -10,16 +10,17 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import String, Text, case, cast, func, type_coerce
 from sqlmodel import Session, select
 
 from app.guide import Guide
-from app.models import Answer, Attempt, ChapterVisit, CohortMember, Learner, QuizProgress
+from app.guide.vocabulary import iso_utc
+from app.models import Answer, Attempt, ChapterVisit, CohortMember, QuizProgress, User
 from app.services.answer_text import build_lexicon, prompt_text, response_text
+from app.services.item_reports import QuizReport, shown
 from app.services.progress import quiz_catalogue
-from app.services.reports import QuizReport, shown
 
 CHUNK_ROWS = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +36,7 @@ def safe(value: str | None) -> str:
 
 def iso(value: datetime | None) -> str:
     """ISO 8601 in UTC (PostgreSQL hands times back in the session's time zone)."""
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else ""
+    return iso_utc(value)
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -62,7 +63,7 @@ def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 # --- progress.csv: one row per learner
 
 def progress_csv(session: Session, *, cohort_id: int, guide: Guide) -> Iterator[str]:
-    """Learner, then per chapter 'read' and first read time, per quiz (and the lab) best %."""
+    """User, then per chapter 'read' and first read time, per quiz (and the lab) best %."""
     chapters = [c.slug for c in guide.chapters]
     quizzes = [q.slug for q in quiz_catalogue(guide)]
     header = ["learner_id", "display_name", "email", "joined_at", "last_active_at"]
@@ -89,9 +90,9 @@ def _progress_rows(session: Session, cohort_id: int, chapters: list[str],
         .join(QuizProgress, QuizProgress.learner_id == member)
         .where(CohortMember.cohort_id == cohort_id).group_by(member).subquery())
     statement = (
-        select(member, Learner.display_name, Learner.email, raw(CohortMember.joined_at),
-               raw(Learner.last_active_at), *visits.c[1:], *best.c[1:])
-        .join(Learner, Learner.id == member)
+        select(member, User.display_name, User.email, raw(CohortMember.joined_at),
+               raw(User.last_active_at), *visits.c[1:], *best.c[1:])
+        .join(User, User.id == member)
         .outerjoin(visits, visits.c.learner_id == member)
         .outerjoin(best, best.c.learner_id == member)
         .where(CohortMember.cohort_id == cohort_id)
@@ -144,12 +145,12 @@ def _response_lines(session: Session, cohort_id: int, guide: Guide) -> Iterator[
     # Ordered the way the indexes already are (member, then learner+quiz, then attempt), so
     # SQLite streams without sorting a million rows first.
     statement = (
-        select(Learner.id, Learner.display_name, Learner.email, Attempt.id, Attempt.quiz_slug,
+        select(User.id, User.display_name, User.email, Attempt.id, Attempt.quiz_slug,
                Attempt.kind, raw(Attempt.is_first), raw(Attempt.voided_at.is_not(None)),
                raw(Attempt.created_at), Answer.question_id, cast(Answer.response, Text),
                raw(Answer.correct), Answer.score, Answer.max_score)
         .select_from(CohortMember)
-        .join(Learner, Learner.id == CohortMember.learner_id)
+        .join(User, User.id == CohortMember.learner_id)
         .join(Attempt, Attempt.learner_id == CohortMember.learner_id)
         .join(Answer, Answer.attempt_id == Attempt.id)
         .where(CohortMember.cohort_id == cohort_id)

@@ -3,16 +3,16 @@
 from sqlmodel import Session
 
 from app.errors import Invalid
-from app.models import Learner, Role
+from app.models import Role, User
 from app.services import accounts
 
 
-def create_or_promote(session: Session, *, email: str, password: str | None,
-                      display_name: str | None, admin: bool) -> tuple[Learner, bool]:
+def create_or_promote(session: Session, *, email: str, password_hash: str | None,
+                      display_name: str | None, admin: bool) -> tuple[User, bool]:
     """Make `email` an instructor (or admin): a new account, or an existing one promoted.
 
     Returns (account, created). An existing account keeps its password and is never demoted
-    from admin. Commits.
+    from admin. A new account needs `password_hash` (hashed by the caller, outside the write).
     """
     email = accounts.check_email(email)
     role = Role.admin if admin else Role.instructor
@@ -23,15 +23,11 @@ def create_or_promote(session: Session, *, email: str, password: str | None,
         if display_name:
             learner.display_name = accounts.check_display_name(display_name)
         session.add(learner)
-        session.commit()
         return learner, False
-    if password is None:
+    if password_hash is None:
         raise Invalid("A new account needs a password.", field="password")
-    accounts.check_password(password)
     name = accounts.check_display_name(display_name or email.split("@")[0])
-    session.commit()  # hash outside any transaction (see app/services/accounts.py)
-    learner = Learner(email=email, display_name=name, role=role,
-                      password_hash=accounts.hasher.hash(password))
+    learner = User(email=email, display_name=name, role=role, password_hash=password_hash)
     session.add(learner)
-    session.commit()
+    session.flush()
     return learner, True

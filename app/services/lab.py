@@ -5,7 +5,6 @@ id "<row id>:<column id>"), so it counts on /progress and in item analysis. Scen
 graded but not stored: they are practice, not one of the guide's quizzes.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,14 +13,13 @@ from sqlmodel import Session
 from app.errors import Invalid, NotFound
 from app.guide.lab import LAB_SLUG, Lab, LabCell, LabScenario
 from app.guide.matrix import Band, Column, Matrix
-from app.models import Attempt, Learner
+from app.guide.vocabulary import CLIENT_ATTEMPT_ID, PARTIES
+from app.models import Attempt, User
 from app.services import attempts
 from app.services.grading import GradedAnswer
 
-PARTIES = ("customer", "microsoft", "shared")
 KINDS = (attempts.FULL, attempts.RETRY)
 FORM_META = frozenset({"csrf_token", "client_attempt_id", "kind"})
-CLIENT_ATTEMPT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 # --- explore mode
@@ -121,16 +119,15 @@ def grade_grid(lab: Lab, answers: Mapping[str, str]) -> list[GradedAnswer]:
     return graded
 
 
-def submit_grid(session: Session, *, lab: Lab, learner: Learner,
-                submission: GridSubmission) -> Attempt:
-    """Grade a complete submission and store it as a "lab" attempt (idempotent). Commits."""
+def submit_grid(session: Session, *, lab: Lab, token: str | None, days: int,
+                submission: GridSubmission) -> attempts.Submission:
+    """Grade a complete submission and store it as a "lab" attempt (idempotent)."""
     if submission.missing:
         raise Invalid("Every cell needs an answer.", field=submission.missing[0])
-    attempt, _created = attempts.save_attempt(
-        session, learner=learner, quiz_slug=LAB_SLUG,
+    return attempts.submit_attempt(
+        session, token=token, days=days, quiz_slug=LAB_SLUG,
         client_attempt_id=submission.client_attempt_id, kind=submission.kind,
         graded=grade_grid(lab, submission.answers), pass_percent=lab.quiz.pass_percent)
-    return attempt
 
 
 @dataclass(frozen=True)
@@ -162,7 +159,7 @@ class GridResult:
         return tuple(o for o in self.outcomes if not o.correct)
 
 
-def review_grid(session: Session, *, lab: Lab, learner: Learner | None,
+def review_grid(session: Session, *, lab: Lab, learner: User | None,
                 attempt_id: int) -> GridResult:
     """The learner's own stored lab attempt, cell by cell, with today's reasons and links."""
     attempt = attempts.get_attempt(session, attempt_id=attempt_id,

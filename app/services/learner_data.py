@@ -10,13 +10,13 @@ from app.models import (
     ApiToken,
     Attempt,
     AuditEvent,
-    AuthSession,
     ChapterVisit,
     Cohort,
     CohortMember,
-    Learner,
     LoginFailure,
     QuizProgress,
+    SignIn,
+    User,
 )
 from app.models.types import utcnow
 
@@ -27,7 +27,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_learner_data(session: Session, *, learner: Learner) -> dict:
+def export_learner_data(session: Session, *, learner: User) -> dict:
     """Everything stored about `learner`, JSON-ready. Secrets (password and token hashes)
     are left out: they are ours to check, not personal data the learner could use."""
     learner_id = learner.id
@@ -47,7 +47,7 @@ def export_learner_data(session: Session, *, learner: Learner) -> dict:
         "cohorts": _cohorts(session, learner_id),
         "sessions": [
             {"created_at": _iso(s.created_at), "expires_at": _iso(s.expires_at)}
-            for s in session.exec(select(AuthSession).where(AuthSession.learner_id == learner_id))
+            for s in session.exec(select(SignIn).where(SignIn.learner_id == learner_id))
         ],
         "api_tokens": [
             {"name": t.name, "created_at": _iso(t.created_at),
@@ -111,9 +111,9 @@ def _login_failures(session: Session, email: str | None) -> list[dict]:
     return [{"created_at": _iso(created_at)} for created_at in session.exec(statement)]
 
 
-def delete_learner(session: Session, *, learner: Learner) -> None:
+def delete_learner(session: Session, *, learner: User) -> None:
     """Delete the learner and everything that is theirs (the database cascades the rows that
-    reference them). Instructors who own cohorts must hand them over first. Commits."""
+    reference them). Instructors who own cohorts must hand them over first."""
     learner_id = learner.id
     owned = session.exec(select(func.count()).select_from(Cohort)
                          .where(Cohort.owner_id == learner_id)).one()
@@ -122,7 +122,6 @@ def delete_learner(session: Session, *, learner: Learner) -> None:
                        "so their learners' data is not deleted with your account.")
     if learner.email:
         session.exec(delete(LoginFailure).where(LoginFailure.email == learner.email))
-    session.exec(delete(Learner).where(Learner.id == learner_id))
+    session.exec(delete(User).where(User.id == learner_id))
     if learner in session:
         session.expunge(learner)
-    session.commit()

@@ -8,11 +8,11 @@ from sqlmodel import Session, select, update
 
 from app.errors import Invalid
 from app.guide import Guide
-from app.models import Answer, Attempt, ChapterVisit, Cohort, Learner
+from app.models import Answer, Attempt, ChapterVisit, Cohort, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
 from app.services.answer_text import Lexicon, build_lexicon, prompt_text, response_text
-from app.services.cohorts import get_member, list_audit, record_audit
+from app.services.cohorts import get_cohort_for, get_member, list_audit, record_audit
 from app.services.dashboard import quiz_columns
 
 
@@ -33,7 +33,7 @@ class AttemptReport:
 
 @dataclass(frozen=True)
 class LearnerReport:
-    learner: Learner
+    learner: User
     read: list[tuple[str, str, datetime]]  # (slug, title, first visited)
     attempts: list[AttemptReport]
     quizzes: list[tuple[str, str]]  # every quiz that can be reset: (slug, title)
@@ -86,13 +86,14 @@ def _answer_line(lexicon: Lexicon, answer: Answer) -> AnswerLine:
                       correct=answer.correct)
 
 
-def reset_quiz_attempts(session: Session, *, cohort: Cohort, learner_id: int, quiz_slug: str,
-                        actor: Learner, guide: Guide) -> int:
-    """Void a member's attempts at one quiz so they start afresh; audited. Commits.
+def reset_quiz_attempts(session: Session, *, cohort_id: int, learner_id: int, quiz_slug: str,
+                        actor: User, guide: Guide) -> int:
+    """Void a member's attempts at one quiz so they start afresh; audited.
 
     The attempts are kept (voided_at set) so the history still shows what happened.
     Returns how many attempts were voided.
     """
+    cohort = get_cohort_for(session, cohort_id=cohort_id, user=actor)
     learner = get_member(session, cohort=cohort, learner_id=learner_id)
     if quiz_slug not in dict(quiz_columns(guide)):
         raise Invalid(f"There is no quiz {quiz_slug!r}.", field="quiz_slug")
@@ -103,7 +104,6 @@ def reset_quiz_attempts(session: Session, *, cohort: Cohort, learner_id: int, qu
     attempt_store.rebuild_quiz_progress(session, learner_id=learner.id, quiz_slug=quiz_slug)
     record_audit(session, actor=actor, action="quiz.reset", cohort_id=cohort.id,
                  subject_id=learner.id, detail={"quiz_slug": quiz_slug, "voided": voided})
-    session.commit()
     return voided
 
 

@@ -1,6 +1,8 @@
-// Remembers the section of the chapter being read, for "Continue where you left off".
-// Progressive enhancement: without it, the chapter itself is still remembered on visit.
-// Loaded only on pages of a learner; the CSRF token comes from this script tag's data-csrf.
+// Remembers the chapter and section being read, for the ticks and "Continue where you left
+// off". Progressive enhancement: without it, a known reader's visits are still recorded by
+// the server; a browser that has never written anything is recorded from its first report.
+// On a known reader's page the CSRF token comes from this script tag's data-csrf; the page
+// shared by every visitor without a sign-in has none, so the script asks for this browser's.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -8,21 +10,34 @@
   var csrf = script.getAttribute("data-csrf");
   var chapter = script.getAttribute("data-chapter");
   var headings = document.querySelectorAll(".chapter-body h2[id], .chapter-body h3[id]");
-  if (!csrf || !chapter || !headings.length) return;
+  if (!chapter) return;
 
   var INTERVAL_MS = 4000; // at most one report per interval, and only when it changed
   var current = null, sent = null, timer = null, lastSent = 0;
+
+  function token() {
+    if (csrf) return Promise.resolve(csrf);
+    return fetch("/api/v1/auth/csrf", {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (body) { csrf = body.csrf_token; return csrf; });
+  }
+
+  function report(section, keepalive) {
+    return token().then(function (value) {
+      return fetch("/api/v1/me/position", {
+        method: "POST", credentials: "same-origin", keepalive: !!keepalive,
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": value},
+        body: JSON.stringify({chapter_slug: chapter, section: section})
+      });
+    });
+  }
 
   function send(keepalive) {
     timer = null;
     if (!current || current === sent) return;
     sent = current;
     lastSent = Date.now();
-    fetch("/api/v1/me/position", {
-      method: "POST", credentials: "same-origin", keepalive: !!keepalive,
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify({chapter_slug: chapter, section: current})
-    }).catch(function () { sent = null; }); // offline: try again on the next change
+    report(current, keepalive).catch(function () { sent = null; }); // offline: next change
   }
 
   // The section being read is the last one whose heading has reached the top of the window
@@ -45,5 +60,9 @@
 
   window.addEventListener("scroll", onScroll, {passive: true});
   window.addEventListener("pagehide", function () { send(true); });
-  if (window.location.hash) onScroll();
+  if (window.location.hash) {
+    onScroll();
+  } else if (!script.hasAttribute("data-csrf")) {
+    report(null, false).catch(function () {}); // the shared page: record this visit
+  }
 })();

@@ -4,12 +4,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from app.guide.vocabulary import PARTIES
+
 Answer = list[str] | dict[str, str]
 # Submitted answers are checked by the grader, whose errors name the question
 # (`answers.<id>`); the schema still documents the two shapes.
 SubmittedAnswer = Annotated[object, WithJsonSchema({"anyOf": [
     {"type": "array", "items": {"type": "string"}},
-    {"type": "object", "additionalProperties": {"enum": ["microsoft", "customer", "shared"]}},
+    {"type": "object", "additionalProperties": {"enum": list(PARTIES)}},
 ]})]
 CLIENT_ATTEMPT_ID = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                           description="a fresh UUID per attempt; replaying it stores nothing new",

@@ -1,9 +1,9 @@
-"""Learners (anonymous or with an account), their sign-in sessions and chapter visits."""
+"""Users (anonymous until they register; learners, instructors and admins alike) and their
+sign-ins (server-side sessions: the cookie holds a token, the `auth_session` row its SHA-256)."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.types import UTCDateTime, timestamp
@@ -15,8 +15,11 @@ class Role(StrEnum):
     admin = "admin"
 
 
-class Learner(SQLModel, table=True):
-    """Anyone who reads or answers: anonymous until they register (email set)."""
+class User(SQLModel, table=True):
+    """Anyone who reads or answers: anonymous until they register (email set). Learners,
+    instructors and admins are all users; `role` says which."""
+
+    __tablename__ = "learner"  # the table predates the name
 
     id: int | None = Field(default=None, primary_key=True)
     email: str | None = Field(default=None, max_length=254, unique=True, index=True)
@@ -37,8 +40,8 @@ class Learner(SQLModel, table=True):
         return self.role in (Role.instructor, Role.admin)
 
 
-class AuthSession(SQLModel, table=True):
-    """A server-side session: only the SHA-256 of the cookie token is stored."""
+class SignIn(SQLModel, table=True):
+    """A signed-in browser (server-side): only the SHA-256 of the cookie token is stored."""
 
     __tablename__ = "auth_session"
 
@@ -47,19 +50,3 @@ class AuthSession(SQLModel, table=True):
     learner_id: int = Field(foreign_key="learner.id", index=True, ondelete="CASCADE")
     created_at: datetime = timestamp()
     expires_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class ChapterVisit(SQLModel, table=True):
-    """A chapter counts as read once visited."""
-
-    __tablename__ = "chapter_visit"
-    __table_args__ = (UniqueConstraint("learner_id", "chapter_slug"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    learner_id: int = Field(foreign_key="learner.id", index=True, ondelete="CASCADE")
-    chapter_slug: str = Field(max_length=80)
-    first_visited_at: datetime = timestamp()
-    last_visited_at: datetime = timestamp()
-
-
-

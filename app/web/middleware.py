@@ -2,8 +2,11 @@
 
 RequestGuard: request body size limit, the CSRF token (a signed `csrftoken` cookie echoed in
 the `csrf_token` form field or the `X-CSRF-Token` header on every state-changing request).
-ResponseGuard: security headers, the session and CSRF cookies, and ETags on HTML so a
-revisit can get 304.
+ResponseGuard: security headers, the CSRF cookie, and ETags on HTML so a revisit can get 304.
+
+This is the only module that keeps values on the request (`scope["state"]`): the CSRF token
+a page must embed (read it with `csrf_token(request)`) and whether the visitor has none of our
+sign-in cookie (the page cache serves those visitors). Use cases never pass results this way.
 """
 
 import hashlib
@@ -12,12 +15,12 @@ import secrets
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request, cookie_parser
+from starlette.requests import Request
 
-CSRF_COOKIE = "csrftoken"
+from app.web.cookies import CSRF_COOKIE, SIGN_IN_COOKIE, cookie_header, read_cookie
+
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SESSION_COOKIE = "guide_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 CONTENT_SECURITY_POLICY = (
@@ -47,11 +50,14 @@ def valid_csrf(secret: str, token: str | None) -> bool:
     return hmac.compare_digest(sign_csrf(secret, nonce), token)
 
 
-def read_cookie(headers: Headers, name: str) -> str | None:
-    raw = headers.get("cookie")
-    if not raw or name not in raw:
-        return None
-    return cookie_parser(raw).get(name)
+def csrf_token(request: Request) -> str:
+    """The CSRF token a form on this request's page must carry (set by RequestGuard)."""
+    return getattr(request.state, "csrf_token", "")
+
+
+def has_no_sign_in(request: Request) -> bool:
+    """No sign-in cookie came with the request: every such visitor sees the same page."""
+    return getattr(request.state, "no_sign_in", False)
 
 
 class RequestGuard:
@@ -69,8 +75,7 @@ class RequestGuard:
         if not valid_csrf(self.secret, token):
             token = sign_csrf(self.secret, secrets.token_urlsafe(18))
             state["set_csrf_cookie"] = True
-            # no cookies of ours at all: the visitor sees the same page as every other one
-            state["first_contact"] = read_cookie(headers, SESSION_COOKIE) is None
+        state["no_sign_in"] = read_cookie(headers, SIGN_IN_COOKIE) is None
         state["csrf_token"] = token
         if scope["method"] in SAFE_METHODS:
             return await self.app(scope, receive, send)
@@ -115,10 +120,10 @@ class RequestGuard:
         return submitted is not None and hmac.compare_digest(submitted, state["csrf_token"])
 
     async def _reject(self, scope, send, status: int, message: str):
-        from app.errors import error_response  # late: errors imports templates at run time
+        from app.web.errors import error_response  # late: it renders through this module
 
         # `send` already passes through ResponseGuard, which adds the headers and cookies
-        response = error_response(Request(scope), status, message)
+        response = await error_response(Request(scope), status, message)
         await response(scope, _no_body, send)
 
 
@@ -137,15 +142,6 @@ def _replay(body: bytes):
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
-
-
-def cookie_header(name: str, value: str, *, max_age: int | None, https: bool) -> bytes:
-    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
-    if max_age is not None:
-        parts.append(f"Max-Age={max_age}")
-    if https:
-        parts.append("Secure")
-    return "; ".join(parts).encode()
 
 
 class ResponseGuard:
@@ -185,14 +181,7 @@ class ResponseGuard:
             headers.raw.append((b"strict-transport-security", b"max-age=31536000"))
         if state.get("set_csrf_cookie"):
             headers.raw.append((b"set-cookie", cookie_header(
-                CSRF_COOKIE, state["csrf_token"], max_age=None, https=self.https)))
-        if "new_session_token" in state:
-            headers.raw.append((b"set-cookie", cookie_header(
-                SESSION_COOKIE, state["new_session_token"], max_age=state["session_max_age"],
-                https=self.https)))
-        elif state.get("clear_session"):
-            headers.raw.append((b"set-cookie", cookie_header(
-                SESSION_COOKIE, "", max_age=0, https=self.https)))
+                CSRF_COOKIE, state["csrf_token"], max_age=None, https=self.https).encode()))
 
     async def _send_with_etag(self, scope, start: dict, body: bytes, send) -> None:
         headers = MutableHeaders(scope=start)

@@ -1,14 +1,15 @@
-"""Pre-rendered pages for first-contact visitors, served without entering the framework.
+"""Pre-rendered pages for visitors without a sign-in, served without entering the framework.
 
-A visitor with no cookies yet (a first request, a crawler, a load test) sees exactly the same
-page as every other such visitor. Routes render those pages once and store them here; later
-first-contact GETs for the same path are answered straight from memory. ResponseGuard, outside
-this middleware, still adds the security headers and the CSRF cookie and answers 304s.
+A visitor with no sign-in cookie (a first request, a crawler, a load test, anyone who has not
+written anything yet) sees exactly the same chapter page as every other such visitor: it
+carries no CSRF token and no personal data. The chapter route renders it once and stores it
+here; later such GETs for the same path are answered straight from memory. ResponseGuard,
+outside this middleware, still adds the security headers and the CSRF cookie and answers 304s.
 """
 
 
 class PageStore:
-    """Path -> (body, ETag), filled by the routes, read by PageCache."""
+    """Path -> (body, ETag), filled by the chapter route, read by PageCache."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[bytes, str]] = {}
@@ -25,7 +26,7 @@ class PageCache:
     async def __call__(self, scope, receive, send):
         if (scope["type"] == "http" and scope["method"] == "GET"
                 and not scope.get("query_string")
-                and scope.get("state", {}).get("first_contact")
+                and scope.get("state", {}).get("no_sign_in")
                 and scope["path"] in self.pages):
             body, etag = self.pages[scope["path"]]
             await send({"type": "http.response.start", "status": 200, "headers": [

@@ -1,4 +1,4 @@
-"""Quiz attempts and one row per answer."""
+"""Quiz attempts, one row per answer, and the per-quiz summary of each user."""
 
 from datetime import datetime
 

@@ -1,0 +1,67 @@
+"""Sign-ins: the browser's cookie holds a random token, the `SignIn` row only its SHA-256.
+
+Anonymous users are signed in too (that is how a browser keeps its progress before it has an
+account), but only from their first real write: `find_or_create_user` makes one lazily.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, delete, select
+
+from app.models import SignIn, User
+from app.models.types import utcnow
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_sign_in(session: Session, *, user_id: int, days: int) -> str:
+    """Sign `user_id` in and return the token for the cookie (the only time it exists)."""
+    token = secrets.token_urlsafe(32)
+    session.add(SignIn(token_hash=hash_token(token), learner_id=user_id,
+                       expires_at=utcnow() + timedelta(days=days)))
+    return token
+
+
+# Looked up on nearly every request of a known browser, so the statement is built once.
+_USER_BY_TOKEN = (
+    select(User)
+    .join(SignIn, SignIn.learner_id == User.id)
+    .where(SignIn.token_hash == bindparam("token_hash"), SignIn.expires_at > bindparam("now"))
+)
+
+
+def find_user(session: Session, *, token: str | None) -> User | None:
+    """The user of a live sign-in, or None for a missing, unknown or expired token."""
+    if not token:
+        return None
+    return session.exec(_USER_BY_TOKEN,
+                        params={"token_hash": hash_token(token), "now": utcnow()}).first()
+
+
+def find_or_create_user(session: Session, *, token: str | None,
+                        days: int) -> tuple[User, str | None]:
+    """The user of this sign-in, or a new anonymous user signed in with a new token.
+
+    Returns (user, new token or None); the caller sets the cookie once the write commits.
+    """
+    user = find_user(session, token=token)
+    if user is not None:
+        return user, None
+    user = User()
+    session.add(user)
+    session.flush()
+    return user, create_sign_in(session, user_id=user.id, days=days)
+
+
+def end_sign_in(session: Session, *, token: str | None) -> None:
+    if token:
+        session.exec(delete(SignIn).where(SignIn.token_hash == hash_token(token)))
+
+
+def end_all_sign_ins(session: Session, *, user_id: int) -> None:
+    session.exec(delete(SignIn).where(SignIn.learner_id == user_id))

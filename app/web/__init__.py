@@ -1,0 +1,1 @@
+"""The HTTP edge: middleware, cookies, dependencies, rendering, error handlers."""
