@@ -18,7 +18,10 @@ ATTRIBUTION = (
 Responsibility = Literal["customer", "microsoft", "shared", "not_applicable"]
 RESPONSIBILITIES: tuple[Responsibility, ...] = ("customer", "microsoft", "shared",
                                                 "not_applicable")
+RESPONSIBILITY_LABELS: dict[str, str] = {"customer": "Customer", "microsoft": "Microsoft",
+                                          "shared": "Shared", "not_applicable": "Not applicable"}
 HostAccess = Literal["none", "read_only", "full"]
+HOST_ACCESS_LABELS = {"none": "No access", "read_only": "Read only", "full": "Full access"}
 
 # The benchmark's own order of its twelve control domains, by control-id prefix. The v3
 # baselines use ten of them (no IR, no GS); the order still comes from the benchmark.
@@ -50,6 +53,11 @@ def control_sort_key(control_id: str | None) -> tuple[int, int]:
     if not match:
         return (len(DOMAINS) + 1, 0)
     return (_DOMAIN_RANK.get(match.group(1), len(DOMAINS)), int(match.group(2)))
+
+
+def flag_label(value: bool | None) -> str:
+    """How "supported" and "enabled by default" read: Yes, No, or Not applicable (None)."""
+    return "Not applicable" if value is None else ("Yes" if value else "No")
 
 
 def domain_name(control_id: str | None) -> str:
