@@ -57,7 +57,7 @@ def load(text: str) -> Any:
                 result = value
             else:
                 _add(stack[-1], value)
-    except TypeError as exc:  # an unhashable key: PyYAML words that error better
+    except TypeError as exc:  # an unhashable key: PyYAML reports it with its line
         raise NotFast(str(exc)) from exc
     finally:
         loader.dispose()
