@@ -77,3 +77,25 @@ def test_reimport_writes_byte_identical_files(tmp_path):
     assert sorted(p.name for p in written) == sorted(p.name for p in SERVICES.glob("*.yaml"))
     for path in written:
         assert path.read_bytes() == (SERVICES / path.name).read_bytes(), path.name
+
+
+@needs_workbooks
+def test_import_command_writes_one_file_per_workbook(tmp_path, capsys):
+    from app.cli import main
+
+    source = tmp_path / "workbooks"
+    source.mkdir()
+    workbook = WORKBOOKS / "key-vault-azure-security-benchmark-v3-latest-security-baseline.xlsx"
+    (source / workbook.name).write_bytes(workbook.read_bytes())
+
+    assert main(["import-baselines", str(source), "--out", str(tmp_path / "out")]) == 0
+    assert "1 services written" in capsys.readouterr().out
+    written = tmp_path / "out" / "key-vault.yaml"
+    assert written.read_bytes() == (SERVICES / "key-vault.yaml").read_bytes()
+
+
+def test_import_command_fails_on_a_folder_without_workbooks(tmp_path, capsys):
+    from app.cli import main
+
+    assert main(["import-baselines", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+    assert "no *-azure-security-benchmark*.xlsx files" in capsys.readouterr().err
