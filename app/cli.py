@@ -33,7 +33,21 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     questions = sum(len(quiz.questions) for quiz in guide.quizzes.values())
     print(f"{content_dir}: OK ({len(guide.chapters)} chapters, {len(guide.quizzes)} quizzes, "
-          f"{questions} questions)")
+          f"{questions} questions, {len(guide.services)} services)")
+    return 0
+
+
+def cmd_import_baselines(args: argparse.Namespace, settings: Settings) -> int:
+    """Convert Microsoft's baseline workbooks into content/services/*.yaml."""
+    from app.guide.baseline_import import ImportProblem, import_baselines
+
+    out_dir = Path(args.out) if args.out else settings.content_dir / "services"
+    try:
+        written = import_baselines(Path(args.dir), out_dir)
+    except ImportProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} services written to {out_dir}")
     return 0
 
 
@@ -125,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate everything under the content folder")
     check.add_argument("dir", nargs="?", help="content folder (default: GUIDE_CONTENT_DIR)")
     check.set_defaults(handler=cmd_check)
+
+    baselines = commands.add_parser(
+        "import-baselines", help="convert Microsoft's service baseline workbooks to YAML")
+    baselines.add_argument("dir", help="folder of *-azure-security-benchmark-*.xlsx workbooks")
+    baselines.add_argument("--out", help="output folder (default: <content>/services)")
+    baselines.set_defaults(handler=cmd_import_baselines)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from app.guide.baselines import Feature, Profile, ServiceBaseline, load_baselines
 from app.guide.chapters import Chapter, check_links, load_chapter
 from app.guide.errors import ContentError, InvalidContent
 from app.guide.lab import Lab, load_lab
@@ -25,6 +26,8 @@ class Guide:
     _by_slug: dict[str, Chapter] = field(repr=False)
     lab: Lab | None = None  # the matrix lab (content/lab.yaml), when the content has one
     quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
+    # Microsoft's per-service baselines (content/services/), by slug, in name order
+    services: Mapping[str, ServiceBaseline] = field(default_factory=dict)
 
     def chapter(self, slug: str) -> Chapter | None:
         return self._by_slug.get(slug)
@@ -71,12 +74,14 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     lab_path = content_dir / "lab.yaml"  # optional: content without a lab has no /lab pages
     lab = _collect(errors, load_lab, lab_path, matrix, by_slug) if (
         matrix and lab_path.exists()) else None
+    services = _load_services(content_dir / "services", errors)
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
     return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
                  _by_slug=by_slug, lab=lab,
-                 quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)))
+                 quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)),
+                 services=MappingProxyType(services))
 
 
 def _collect(errors: list[ContentError], load, path: Path, *args):
@@ -89,6 +94,17 @@ def _collect(errors: list[ContentError], load, path: Path, *args):
     except ContentErrorList as exc:
         errors.extend(exc.errors)
         return None
+
+
+def _load_services(services_dir: Path, errors: list[ContentError]) -> dict:
+    """Optional: content without a services/ folder has no service baselines."""
+    if not services_dir.is_dir():
+        return {}
+    try:
+        return load_baselines(services_dir)
+    except ContentErrorList as exc:
+        errors.extend(exc.errors)
+        return {}
 
 
 def _index_chapters(chapters: list[Chapter], errors: list[ContentError]) -> dict[str, Chapter]:
@@ -113,5 +129,5 @@ def _in_chapter_order(quizzes: dict[str, Quiz], chapters: tuple[Chapter, ...]) -
 
 
 
-__all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "Question",
-           "Quiz", "load_guide"]
+__all__ = ["Chapter", "ContentError", "Feature", "Guide", "Hit", "InvalidContent", "Matrix",
+           "Profile", "Question", "Quiz", "ServiceBaseline", "load_guide"]

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import String, Text, case, cast, func, type_coerce
 from sqlmodel import Session, select
 
+from app.csv_cells import safe
 from app.guide import Guide
 from app.guide.vocabulary import iso_utc
 from app.models import Answer, Attempt, ChapterVisit, CohortMember, QuizProgress, User
@@ -23,15 +24,7 @@ from app.services.item_reports import QuizReport, shown
 from app.services.progress import quiz_catalogue
 
 CHUNK_ROWS = 1000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_CACHE_MAX = 50_000  # distinct (question, response) pairs kept as text; bounds memory
-
-
-def safe(value: str | None) -> str:
-    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def iso(value: datetime | None) -> str:
