@@ -7,6 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from app.guide.chapters import Chapter, check_links, load_chapter
+from app.guide.directives import INLINE_DIRECTIVES, matrix_directives
 from app.guide.errors import ContentError, InvalidContent
 from app.guide.lab import Lab, load_lab
 from app.guide.matrix import Matrix, load_matrix
@@ -50,13 +51,15 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     errors: list[ContentError] = []
     matrix = _collect(errors, load_matrix, content_dir / "matrix.yaml")
     directives = {"matrix": render_matrix(matrix) if (matrix and render_matrix) else ""}
+    # without a valid matrix, blank words: its own errors say what is wrong
+    inline = matrix_directives(matrix) if matrix else dict.fromkeys(INLINE_DIRECTIVES, "")
     renderer = MarkdownRenderer()
     chapters: list[Chapter] = []
     chapter_files = sorted((content_dir / "chapters").glob("*.md"))
     if not chapter_files:
         errors.append(ContentError(content_dir / "chapters", 1, "no chapter files (*.md)"))
     for path in chapter_files:
-        chapter = _collect(errors, load_chapter, path, renderer, directives)
+        chapter = _collect(errors, load_chapter, path, renderer, directives, inline)
         if chapter:
             chapters.append(chapter)
     by_slug = _index_chapters(chapters, errors)
