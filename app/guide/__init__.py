@@ -13,7 +13,8 @@ from app.guide.lab import Lab, load_lab
 from app.guide.matrix import Matrix, load_matrix
 from app.guide.quizzes import Question, Quiz, load_quizzes
 from app.guide.rendering import MarkdownRenderer
-from app.guide.search import Hit, Section, build_sections, search
+from app.guide.search import ChapterHits, Hit, SearchIndex, SearchResults
+from app.guide.sections import Section
 from app.guide.yamlfile import ContentErrorList
 
 MatrixRenderer = Callable[[Matrix], str]
@@ -23,7 +24,7 @@ MatrixRenderer = Callable[[Matrix], str]
 class Guide:
     chapters: tuple[Chapter, ...]
     matrix: Matrix
-    sections: tuple[Section, ...]
+    search_index: SearchIndex = field(repr=False, compare=False)
     version: str
     _by_slug: dict[str, Chapter] = field(repr=False)
     lab: Lab | None = None  # the matrix lab (content/lab.yaml), when the content has one
@@ -38,8 +39,13 @@ class Guide:
         following = self.chapters[index + 1] if index + 1 < len(self.chapters) else None
         return previous, following
 
-    def search(self, query: str) -> list[Hit]:
-        return search(self.sections, query)
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self.search_index.sections
+
+    def search(self, query: str) -> SearchResults:
+        """Every section matching the query, grouped by chapter, with exact counts."""
+        return self.search_index.search(query)
 
     def quiz(self, slug: str) -> Quiz | None:
         return self.quizzes.get(slug)
@@ -72,7 +78,7 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
-    return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
+    return Guide(chapters=ordered, matrix=matrix, search_index=SearchIndex(list(ordered)),
                  version=_version(content_dir), _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)))
 
@@ -120,5 +126,5 @@ def _version(content_dir: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["Chapter", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix", "Question",
-           "Quiz", "load_guide"]
+__all__ = ["Chapter", "ChapterHits", "ContentError", "Guide", "Hit", "InvalidContent", "Matrix",
+           "Question", "Quiz", "SearchResults", "load_guide"]

@@ -60,9 +60,9 @@ def _show_personal_chapter(request: Request, guide, chapter) -> Response:
 @router.get("/search", response_class=HTMLResponse)
 def search_guide(request: Request, guide: GuideDep, q: str = ""):
     query = q.strip()
-    hits = guide.search(query) if query else []
+    results = guide.search(query)
     return request.app.state.templates.TemplateResponse(
-        request, "guide/search.html", {"guide": guide, "query": query, "hits": hits})
+        request, "guide/search.html", {"guide": guide, "query": query, "results": results})
 
 
 def _first_contact(request: Request) -> bool:
