@@ -8,6 +8,7 @@ reduced to plain words before it reaches FTS5, so its syntax (quotes, `*`, NEAR,
 parentheses) is never interpreted and never raises. Ranking is BM25, headings weigh more.
 """
 
+import logging
 import re
 import sqlite3
 import threading
@@ -17,8 +18,9 @@ from typing import NamedTuple
 from app.guide.chapters import Chapter
 from app.guide.sections import Section, build_sections
 
+logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 200
-MAX_TERMS = 12
+MAX_TERMS = 12  # words after the twelfth are ignored
 MIN_JOINED_CHARS = 5  # "in to" is not "into"
 MAX_PER_CHAPTER = 5  # sections shown under each chapter; the counts stay true
 HEADING_WEIGHT, BODY_WEIGHT = 5.0, 1.0
@@ -112,6 +114,7 @@ class SearchIndex:
             try:
                 rows = self._db.execute(QUERY, (START, END, expression)).fetchall()
             except sqlite3.Error:  # the expression is built from plain words; never expected
+                logger.exception("search failed for the FTS5 expression %r", expression)
                 return SearchResults(query)
         return SearchResults(query, _grouped(self.sections, rows))
 
@@ -133,7 +136,6 @@ class SearchIndex:
                 groups.append(_quote(parts[0]))
             i += 1
         return " AND ".join(groups)
-
 
     def _joins(self, first: str, second: str) -> bool:
         """Two query words that the text also writes as one ("multi factor", "set up")."""
