@@ -42,15 +42,25 @@ def test_matrix_directive_is_replaced_by_the_rendered_table():
     assert "[[matrix]]" not in guide.chapter("alpha").html
 
 
+def test_inline_directives_state_the_disputed_cells_from_the_matrix(content):
+    path = content / "chapters" / "03-gamma.md"
+    replace_in(path, "Backups are",
+               "They disagree on [[disputed-count]]: [[disputed-list]]. Backups are")
+
+    html = load_guide(content).chapter("gamma").html
+    assert ("They disagree on four cells: “Devices (Mobile and PCs)” in SaaS, “Identity and "
+            "directory infrastructure” in PaaS and SaaS, and “Applications” in SaaS.") in html
+
+
 def test_search_finds_sections_with_every_word_and_ranks_headings_first():
     guide = load_guide(FIXTURE_CONTENT)
 
-    hits = guide.search("identity directory")
+    hits = guide.search("identity directory").hits
     assert [h.section.url for h in hits] == ["/chapters/beta#later"]
-    assert hits[0].match.lower() in ("identity", "directory")
-    assert guide.search("encrypt")[0].section.url == "/chapters/alpha#a-subsection"  # prefix
-    assert guide.search("zebra") == []
-    assert guide.search("   ") == []
+    assert {f.text.lower() for f in hits[0].snippet if f.match} == {"identity", "directory"}
+    assert guide.search("encrypt").hits[0].section.url == "/chapters/alpha#a-subsection"  # stem
+    assert not guide.search("zebra")
+    assert not guide.search("   ")
 
 
 def test_missing_front_matter_is_reported_at_line_1(content):

@@ -90,10 +90,32 @@ def test_search_without_words_shows_the_empty_state(client, query):
 def test_search_lists_matching_sections_with_snippets(client):
     page = soup(client.get("/search", params={"q": "backups"}))
 
-    [result] = page.select(".search-results li")
-    assert result.h2.a["href"] == "/chapters/gamma#only"
-    assert result.select_one(".result-chapter a").get_text() == "Gamma chapter"
+    [group] = page.select(".search-results > li")
+    assert group.h2.a["href"] == "/chapters/gamma"
+    assert group.h2.a.get_text() == "Gamma chapter"
+    [result] = group.select(".search-sections > li")
+    assert result.h3.a["href"] == "/chapters/gamma#only"
     assert result.select_one(".snippet mark").get_text() == "Backups"
+    summary = page.select_one(".search-summary").get_text()
+    assert summary == "1 section in 1 chapter match “backups”."
+
+
+def test_search_groups_sections_by_chapter_and_marks_heading_matches(client):
+    page = soup(client.get("/search", params={"q": "later identity"}))
+
+    [group] = page.select(".search-results > li")
+    assert group.h2.get_text() == "Beta chapter"
+    [result] = group.select(".search-sections > li")
+    assert result.select_one("h3 mark").get_text() == "Later"
+    assert result.select_one(".snippet mark").get_text() == "Identity"
+
+
+def test_search_escapes_marked_snippets_and_hostile_queries(client):
+    for query in ['"unbalanced', "NEAR(a b)", "*", "col:backups", "-backups", "a\x00b",
+                  "<b>backups</b>", "x" * 5000]:
+        response = client.get("/search", params={"q": query})
+        assert response.status_code == 200, (query, response.text)
+        assert "<b>" not in response.text
 
 
 def test_search_with_no_match_says_so(client):

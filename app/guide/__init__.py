@@ -7,12 +7,14 @@ from types import MappingProxyType
 
 from app.guide.baselines import Feature, Profile, ServiceBaseline, load_baselines
 from app.guide.chapters import Chapter, check_links, load_chapter
+from app.guide.directives import INLINE_DIRECTIVES, matrix_directives
 from app.guide.errors import ContentError, InvalidContent
 from app.guide.lab import Lab, load_lab
 from app.guide.matrix import Matrix, load_matrix
 from app.guide.quizzes import Question, Quiz, load_quizzes
 from app.guide.rendering import MarkdownRenderer
-from app.guide.search import Hit, Section, build_sections, search
+from app.guide.search import ChapterHits, Hit, SearchIndex, SearchResults
+from app.guide.sections import Section
 from app.guide.yamlfile import ContentErrorList
 
 MatrixRenderer = Callable[[Matrix], str]
@@ -22,7 +24,7 @@ MatrixRenderer = Callable[[Matrix], str]
 class Guide:
     chapters: tuple[Chapter, ...]
     matrix: Matrix
-    sections: tuple[Section, ...]
+    search_index: SearchIndex = field(repr=False, compare=False)
     _by_slug: dict[str, Chapter] = field(repr=False)
     lab: Lab | None = None  # the matrix lab (content/lab.yaml), when the content has one
     quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
@@ -38,8 +40,13 @@ class Guide:
         following = self.chapters[index + 1] if index + 1 < len(self.chapters) else None
         return previous, following
 
-    def search(self, query: str) -> list[Hit]:
-        return search(self.sections, query)
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self.search_index.sections
+
+    def search(self, query: str) -> SearchResults:
+        """Every section matching the query, grouped by chapter, with exact counts."""
+        return self.search_index.search(query)
 
     def quiz(self, slug: str) -> Quiz | None:
         return self.quizzes.get(slug)
@@ -58,13 +65,15 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     errors: list[ContentError] = []
     matrix = _collect(errors, load_matrix, content_dir / "matrix.yaml")
     directives = {"matrix": render_matrix(matrix) if (matrix and render_matrix) else ""}
+    # without a valid matrix, blank words: its own errors say what is wrong
+    inline = matrix_directives(matrix) if matrix else dict.fromkeys(INLINE_DIRECTIVES, "")
     renderer = MarkdownRenderer()
     chapters: list[Chapter] = []
     chapter_files = sorted((content_dir / "chapters").glob("*.md"))
     if not chapter_files:
         errors.append(ContentError(content_dir / "chapters", 1, "no chapter files (*.md)"))
     for path in chapter_files:
-        chapter = _collect(errors, load_chapter, path, renderer, directives)
+        chapter = _collect(errors, load_chapter, path, renderer, directives, inline)
         if chapter:
             chapters.append(chapter)
     by_slug = _index_chapters(chapters, errors)
@@ -78,7 +87,7 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
-    return Guide(chapters=ordered, matrix=matrix, sections=build_sections(list(ordered)),
+    return Guide(chapters=ordered, matrix=matrix, search_index=SearchIndex(list(ordered)),
                  _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)),
                  services=MappingProxyType(services))
@@ -129,5 +138,6 @@ def _in_chapter_order(quizzes: dict[str, Quiz], chapters: tuple[Chapter, ...]) -
 
 
 
-__all__ = ["Chapter", "ContentError", "Feature", "Guide", "Hit", "InvalidContent", "Matrix",
-           "Profile", "Question", "Quiz", "ServiceBaseline", "load_guide"]
+__all__ = ["Chapter", "ChapterHits", "ContentError", "Feature", "Guide", "Hit",
+           "InvalidContent", "Matrix", "Profile", "Question", "Quiz", "SearchResults",
+           "ServiceBaseline", "load_guide"]

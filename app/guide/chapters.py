@@ -81,8 +81,10 @@ def _explicit_ids(html: str) -> frozenset[str]:
     return frozenset(re.findall(r'\sid="([^"]+)"', html))
 
 
-def load_chapter(path: Path, renderer: MarkdownRenderer, directives: dict[str, str]) -> Chapter:
-    """Parse one chapter file; `directives` maps `[[name]]` lines to HTML put in their place."""
+def load_chapter(path: Path, renderer: MarkdownRenderer, directives: dict[str, str],
+                 inline: dict[str, str] | None = None) -> Chapter:
+    """Parse one chapter file; `directives` maps `[[name]]` lines to HTML put in their place,
+    `inline` maps `[[name]]` anywhere in a paragraph to the words put in its place."""
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     if not match:
@@ -94,6 +96,8 @@ def load_chapter(path: Path, renderer: MarkdownRenderer, directives: dict[str, s
     html = rendered.html
     for name, replacement in directives.items():
         html = html.replace(f"<p>[[{name}]]</p>", replacement)
+    for name, replacement in (inline or {}).items():
+        html = html.replace(f"[[{name}]]", replacement)
     unknown = re.search(r"\[\[([a-z0-9-]+)\]\]", html)
     if unknown:
         line = _line_containing(text, unknown.group(0))

@@ -41,8 +41,8 @@ async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideD
 @router.get("/search", response_class=HTMLResponse)
 async def search_guide(page: PageDep, guide: GuideDep, q: str = ""):
     query = q.strip()
-    hits = guide.search(query) if query else []
-    return page.render("guide/search.html", {"query": query, "hits": hits})
+    results = guide.search(query)
+    return page.render("guide/search.html", {"query": query, "results": results})
 
 
 def _keep_for_signed_out_visitors(request: Request, response: Response) -> None:
