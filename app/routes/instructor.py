@@ -56,8 +56,10 @@ def _cohort_context(session, guide, cohort, heatmap) -> dict:
     columns = dashboard.quiz_columns(guide)
     bins = dashboard.score_distribution(session, cohort_id=cohort.id,
                                         quiz_slugs=[slug for slug, _ in columns])
+    marks = dashboard.pass_marks(guide)
     histograms = [charts.score_histogram(chart_id=f"scores-{slug}", quiz_title=title,
-                                         bins=bins[slug]) for slug, title in columns]
+                                         bins=bins[slug], pass_percent=marks[slug])
+                  for slug, title in columns]
     funnel = charts.completion_funnel(
         chart_id="funnel", members=members,
         steps=dashboard.chapter_funnel(session, cohort_id=cohort.id, guide=guide))

@@ -12,6 +12,8 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from app.guide import Guide
+from app.guide.lab import LAB_SLUG
+from app.guide.quizzes import DEFAULT_PASS_PERCENT
 from app.models import ChapterVisit, Cohort, CohortMember, Learner, QuizProgress
 from app.models.types import utcnow
 from app.services.progress import completion_percent, quiz_catalogue
@@ -78,6 +80,13 @@ def heatmap_query(*, page: int = 1, per_page: int = 50, sort: str = "name", q: s
 def quiz_columns(guide: Guide) -> list[tuple[str, str]]:
     """(slug, title) of every quiz the dashboard tracks: the chapters' quizzes, then the lab."""
     return [(info.slug, info.title) for info in quiz_catalogue(guide)]
+
+
+def pass_marks(guide: Guide) -> dict[str, float]:
+    """The pass mark (percent) of every quiz in `quiz_columns`, the lab's included."""
+    marks = {slug: quiz.pass_percent for slug, quiz in guide.quizzes.items()}
+    marks[LAB_SLUG] = guide.lab.quiz.pass_percent if guide.lab else DEFAULT_PASS_PERCENT
+    return marks
 
 
 def _totals(guide: Guide) -> tuple[list[str], list[str]]:
