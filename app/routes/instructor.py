@@ -48,6 +48,8 @@ def show_cohort(request: Request, cohort_id: int, session: SessionDep, guide: Gu
     context = _cohort_context(session, guide, cohort, heatmap)
     context["join_url"] = settings.base_url.rstrip("/") + cohorts.join_path(cohort)
     context["stuck_days"] = settings.stuck_days
+    context["flag_counts"] = dashboard.flag_counts(session, cohort=cohort, guide=guide,
+                                                   stuck_days=settings.stuck_days)
     return render_private(request, "instructor/cohort.html", context)
 
 
