@@ -204,10 +204,10 @@ def test_learner_page_shows_every_answer_in_words(app, cohort, instructor_client
     assert page.h1.get_text(strip=True) == "Ada"
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
             for tr in page.select("table.answers tbody tr")]
-    assert rows == [
+    assert rows == [  # question, answer chosen, correct answer, result
         ["In PaaS, identity and directory infrastructure is...", "The customer's alone",
-         "✗ Wrong"],
-        ["Alpha is the first chapter.", "False", "✗ Wrong"]]
+         "Shared", "✗ Wrong"],
+        ["Alpha is the first chapter.", "False", "True", "✗ Wrong"]]
     assert [li.get_text(" ", strip=True).split(" (")[0]
             for li in page.select(".read-chapters li")] == ["Beta chapter"]
     detail = instructor_client.get(f"/api/v1/cohorts/{cohort.id}/learners/{ada.id}").json()
