@@ -150,11 +150,16 @@ def test_charts_have_text_alternatives_and_no_inline_styles(app, cohort, instruc
     assert page.select("[style]") == []
     figures = page.select("figure.chart-figure")
     assert len(figures) == 1 + 2  # the funnel, then alpha and beta (no lab in this content)
-    for figure in figures:
+    for figure in figures[1:]:  # histograms: an SVG with its own text alternative
         svg = figure.find("svg")
         title, desc = svg.find("title"), svg.find("desc")
         assert svg["role"] == "img" and title.get_text() and desc.get_text()
         assert svg["aria-labelledby"] == f"{title['id']} {desc['id']}"
+    # the funnel: HTML text with decorative bars, described by the text above its table
+    funnel = figures[0].select_one("ol.bar-chart")
+    assert figures[0].find(id=funnel["aria-describedby"]).get_text().startswith("Of 3 learners")
+    assert all(svg["aria-hidden"] == "true" for svg in funnel.find_all("svg"))
+    for figure in figures:
         assert figure.select("details table tbody tr")
     funnel_rows = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
                    for tr in figures[0].select("tbody tr")]
@@ -200,10 +205,10 @@ def test_learner_page_shows_every_answer_in_words(app, cohort, instructor_client
     assert page.h1.get_text(strip=True) == "Ada"
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
             for tr in page.select("table.answers tbody tr")]
-    assert rows == [
+    assert rows == [  # question, answer chosen, correct answer, result
         ["In PaaS, identity and directory infrastructure is...", "The customer's alone",
-         "✗ Wrong"],
-        ["Alpha is the first chapter.", "False", "✗ Wrong"]]
+         "Shared", "✗ Wrong"],
+        ["Alpha is the first chapter.", "False", "True", "✗ Wrong"]]
     assert [li.get_text(" ", strip=True).split(" (")[0]
             for li in page.select(".read-chapters li")] == ["Beta chapter"]
     detail = instructor_client.get(f"/api/v1/cohorts/{cohort.id}/learners/{ada.id}").json()

@@ -7,6 +7,8 @@ from sqlmodel import select
 from app.cli import main
 from app.errors import Invalid
 from app.models import Answer, Attempt, ChapterVisit, Cohort, CohortMember, QuizProgress, User
+from app.models.types import utcnow
+from app.services import dashboard
 from app.services.demo_data import seed_demo
 from tests.cohort_helpers import db, make_account
 
@@ -95,3 +97,42 @@ def test_seed_demo_command_fills_the_configured_database(app, settings, monkeypa
         members = session.exec(select(func.count()).select_from(CohortMember).where(
             CohortMember.cohort_id == cohort.id)).one()
     assert members == 7
+
+
+def flagged(app, cohort_id: int, flag: str) -> int:
+    """How many members the dashboard counts under `flag` (its own filter, 7 stuck days)."""
+    with db(app) as session:
+        page = dashboard.cohort_heatmap(session, cohort=session.get(Cohort, cohort_id),
+                                        guide=app.state.guide,
+                                        query=dashboard.heatmap_query(flag=flag), stuck_days=7)
+    return page.total
+
+
+def test_seed_demo_looks_like_a_live_cohort(real_app):
+    summary = seed(real_app, learners=300, seed=1)
+    stuck, struggling = flagged(real_app, summary.cohort_id, "stuck"), flagged(
+        real_app, summary.cohort_id, "struggling")
+    assert 30 <= stuck <= 60, stuck  # 10-20 %: most learners were active this week
+    assert 30 <= struggling <= 45, struggling  # 10-15 %
+
+
+def test_seed_demo_last_activity_is_the_latest_thing_each_learner_did(app):
+    summary = seed(app, learners=60, seed=2)
+    now = utcnow()
+    with db(app) as session:
+        learners = session.exec(select(User).join(CohortMember).where(
+            CohortMember.cohort_id == summary.cohort_id)).all()
+        visits = session.exec(select(ChapterVisit.learner_id,
+                                     func.min(ChapterVisit.first_visited_at),
+                                     func.max(ChapterVisit.last_visited_at))
+                              .group_by(ChapterVisit.learner_id)).all()
+        attempts = dict(session.exec(select(Attempt.learner_id, func.max(Attempt.created_at))
+                                     .group_by(Attempt.learner_id)).all())
+        joined = dict(session.exec(select(CohortMember.learner_id, CohortMember.joined_at)).all())
+    first_visit = {learner_id: first for learner_id, first, _ in visits}
+    latest = {learner_id: max(last, attempts.get(learner_id, last))
+              for learner_id, _, last in visits}
+    for learner in learners:
+        assert learner.last_active_at <= now
+        assert learner.created_at == joined[learner.id] <= first_visit[learner.id]
+        assert learner.last_active_at == latest[learner.id]

@@ -56,17 +56,21 @@ def _cohort_context(session, *, cohort_id, user, guide, query, stuck_days) -> di
     heatmap = dashboard.cohort_heatmap(session, cohort=cohort, guide=guide, query=query,
                                        stuck_days=stuck_days)
     members = cohorts.count_members(session, cohort_id=cohort.id)
+    flag_counts = dashboard.flag_counts(session, cohort=cohort, guide=guide,
+                                        stuck_days=stuck_days)
     columns = dashboard.quiz_columns(guide)
     bins = dashboard.score_distribution(session, cohort_id=cohort.id,
                                         quiz_slugs=[slug for slug, _ in columns])
+    marks = dashboard.pass_marks(guide)
     histograms = [charts.score_histogram(chart_id=f"scores-{slug}", quiz_title=title,
-                                         bins=bins[slug]) for slug, title in columns]
+                                         bins=bins[slug], pass_percent=marks[slug])
+                  for slug, title in columns]
     funnel = charts.completion_funnel(
         chart_id="funnel", members=members,
         steps=dashboard.chapter_funnel(session, cohort_id=cohort.id, guide=guide))
     return {"cohort": cohort, "heatmap": heatmap, "members": members,
             "quiz_titles": dict(columns), "lab_slug": LAB_SLUG,
-            "histograms": histograms, "funnel": funnel,
+            "histograms": histograms, "funnel": funnel, "flag_counts": flag_counts,
             "co_instructors": cohorts.list_co_instructors(session, cohort_id=cohort.id),
             "page_url": _page_url(cohort.id, heatmap.query), "sorts": dashboard.SORTS}
 

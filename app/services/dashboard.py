@@ -12,12 +12,15 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from app.guide import Guide
+from app.guide.lab import LAB_SLUG
+from app.guide.quizzes import DEFAULT_PASS_PERCENT
 from app.models import ChapterVisit, Cohort, CohortMember, QuizProgress, User
 from app.models.types import utcnow
 from app.services.progress import completion_percent, quiz_catalogue
 
 STRUGGLING_FAILURES = 2
-SORTS = ("name", "-name", "completion", "-completion", "last_active", "-last_active")
+SORTS = ("name", "-name", "completion", "-completion", "last_active", "-last_active", "flag",
+         "-flag")
 FLAGS = ("stuck", "struggling")
 PER_PAGE_MAX = 200
 
@@ -60,6 +63,14 @@ class HeatmapPage:
 
 
 @dataclass(frozen=True)
+class FlagCounts:
+    """How many of a cohort's learners carry each flag (a learner may carry both)."""
+
+    stuck: int
+    struggling: int
+
+
+@dataclass(frozen=True)
 class CohortSummary:
     cohort: Cohort
     learners: int
@@ -78,6 +89,13 @@ def heatmap_query(*, page: int = 1, per_page: int = 50, sort: str = "name", q: s
 def quiz_columns(guide: Guide) -> list[tuple[str, str]]:
     """(slug, title) of every quiz the dashboard tracks: the chapters' quizzes, then the lab."""
     return [(info.slug, info.title) for info in quiz_catalogue(guide)]
+
+
+def pass_marks(guide: Guide) -> dict[str, float]:
+    """The pass mark (percent) of every quiz in `quiz_columns`, the lab's included."""
+    marks = {slug: quiz.pass_percent for slug, quiz in guide.quizzes.items()}
+    marks[LAB_SLUG] = guide.lab.quiz.pass_percent if guide.lab else DEFAULT_PASS_PERCENT
+    return marks
 
 
 def _totals(guide: Guide) -> tuple[list[str], list[str]]:
@@ -128,10 +146,19 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _ordering(sort: str, chapter_slugs: list[str], quiz_slugs: list[str]):
+def _attention(quiz_slugs: list[str], stuck_before: datetime):
+    """0 stuck and struggling, 1 struggling, 2 stuck, 3 neither: "flag" sorts need first."""
+    failing, stuck = _failing(quiz_slugs), User.last_active_at < stuck_before
+    return case((failing & stuck, 0), (failing, 1), (stuck, 2), else_=3)
+
+
+def _ordering(sort: str, chapter_slugs: list[str], quiz_slugs: list[str],
+              stuck_before: datetime):
     name, key = func.lower(User.display_name), sort.lstrip("-")
     column = {"name": name, "last_active": User.last_active_at}.get(key)
-    if column is None:  # completion: only this sort needs per-learner counts for everyone
+    if key == "flag":  # like completion, an index-only correlated lookup per member
+        column = _attention(quiz_slugs, stuck_before)
+    elif column is None:  # completion: only this sort needs per-learner counts for everyone
         column = _done(chapter_slugs, quiz_slugs)
     primary = column.desc() if sort.startswith("-") else column.asc()
     return (primary, name.asc(), User.id.asc())
@@ -142,13 +169,15 @@ def cohort_heatmap(session: Session, *, cohort: Cohort, guide: Guide, query: Hea
     """One page of the cohort's learners, sorted and filtered, with their heatmap cells.
 
     Sorting by name or last activity pages the members first and aggregates only the page;
-    sorting by completion and the "struggling" filter use index-only correlated counts.
+    sorting by completion or by flag and the "struggling" filter use index-only correlated
+    lookups.
     """
     chapter_slugs, quiz_slugs = _totals(guide)
     stuck_before = (now or utcnow()) - timedelta(days=stuck_days)
     members = _members(cohort.id, query, quiz_slugs, stuck_before)
     total = session.exec(select(func.count()).select_from(members.subquery())).one()
-    page_rows = session.exec(members.order_by(*_ordering(query.sort, chapter_slugs, quiz_slugs))
+    ordering = _ordering(query.sort, chapter_slugs, quiz_slugs, stuck_before)
+    page_rows = session.exec(members.order_by(*ordering)
                              .limit(query.per_page)
                              .offset((query.page - 1) * query.per_page)).all()
     learners = [LearnerRow(id=row.id, display_name=row.display_name, email=row.email,
@@ -158,6 +187,19 @@ def cohort_heatmap(session: Session, *, cohort: Cohort, guide: Guide, query: Hea
     for learner in learners:
         _summarise(learner, len(chapter_slugs), len(quiz_slugs))
     return HeatmapPage(total=total, query=query, learners=learners)
+
+
+def flag_counts(session: Session, *, cohort: Cohort, guide: Guide, stuck_days: int,
+                now: datetime | None = None) -> FlagCounts:
+    """Stuck and struggling learners over the whole cohort: one aggregate query per flag."""
+    _, quiz_slugs = _totals(guide)
+    stuck_before = (now or utcnow()) - timedelta(days=stuck_days)
+    members = (select(func.count()).select_from(User)
+               .join(CohortMember, CohortMember.learner_id == User.id)
+               .where(CohortMember.cohort_id == cohort.id))
+    stuck = session.exec(members.where(User.last_active_at < stuck_before)).one()
+    struggling = session.exec(members.where(_failing(quiz_slugs))).one()
+    return FlagCounts(stuck=stuck, struggling=struggling)
 
 
 def _summarise(learner: LearnerRow, chapters_total: int, quizzes_total: int) -> None:

@@ -32,9 +32,15 @@ class ItemModel:
     difficulty: float
     slope: float
 
-    def answer(self, rng: random.Random, ability: float) -> tuple[object, bool, float, float]:
-        """(response, correct, score, max_score) for a learner of this ability."""
-        chance = 1 / (1 + math.exp(-self.slope * (ability - self.difficulty)))
+    def answer(self, rng: random.Random, ability: float,
+               recall: float = 0.0) -> tuple[object, bool, float, float]:
+        """(response, correct, score, max_score) for a learner of this ability.
+
+        `recall` is the chance that the learner simply gives the keyed answer they were shown
+        after an earlier attempt (0 on a first attempt), whatever the item's model says.
+        """
+        irt = 1 / (1 + math.exp(-self.slope * (ability - self.difficulty)))
+        chance = recall + (1 - recall) * irt
         chosen, right = [], 0
         for part in self.parts:
             if rng.random() < chance:

@@ -99,6 +99,17 @@ def _cohort(session: Session, owner: User, name: str) -> Cohort:
     return cohort
 
 
+# A live cohort: most learners were active this week; a few drifted away ("stuck" on the
+# dashboard after GUIDE_STUCK_DAYS, 7 by default). The share of "struggling" learners (two or
+# more failed attempts at a quiz not yet passed) comes out of the retry behaviour below: with
+# these values, about 10-15 % at any size (tests/test_seed_demo.py pins it at 300).
+IDLE_SHARE = 0.15  # learners whose last activity is 8 to 45 days ago
+RECENT_DAYS, IDLE_DAYS = (0.0, 6.5), (8.0, 45.0)
+MAX_ATTEMPTS = 4
+RETRY_CHANCE = 0.83  # after a failed attempt, how often a learner tries again
+RECALL = 0.65  # per earlier attempt: the chance of giving the answer its feedback showed
+
+
 class _Simulation:
     def __init__(self, rng: random.Random, guide: Guide, *, run: str):
         self.rng = rng
@@ -108,13 +119,17 @@ class _Simulation:
         self.pass_percent = {slug: q.pass_percent for slug, q in guide.quizzes.items()}
         if guide.lab is not None:
             self.pass_percent[LAB_SLUG] = guide.lab.quiz.pass_percent
-        self.start = utcnow() - timedelta(days=60)
+        self.now = utcnow()
 
     def journey(self, index: int) -> _Journey:
-        """Read chapters in order until the learner drops out, taking most chapters' quizzes."""
+        """Read chapters in order until the learner drops out, taking most chapters' quizzes.
+
+        The journey is simulated from an arbitrary start, then moved in time so that its last
+        activity lands where this learner's recency says (recent for most, weeks ago for some).
+        """
         rng = self.rng
         ability = rng.gauss(0, 1)
-        when = self.start + timedelta(seconds=rng.uniform(0, 40 * 86400))
+        when = start = self.now
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         journey = _Journey(learner={
             "email": f"demo-{self.run}-{index}@example.com", "display_name": name,
@@ -131,15 +146,21 @@ class _Simulation:
             if slug in self.models and rng.random() < 0.9:
                 when = self._take(journey, slug, ability, when)
         if LAB_SLUG in self.models and len(journey.visits) >= 2 and rng.random() < 0.6:
-            when = self._take(journey, LAB_SLUG, ability, when)
-        journey.learner["last_active_at"] = when
+            self._take(journey, LAB_SLUG, ability, when)
+        last = max([start] + [v["last_visited_at"] for v in journey.visits]
+                   + [a["created_at"] for a, _ in journey.attempts])
+        idle = rng.uniform(*(IDLE_DAYS if rng.random() < IDLE_SHARE else RECENT_DAYS))
+        _shift(journey, self.now - timedelta(days=idle) - last)
+        journey.learner["last_active_at"] = last + (journey.learner["created_at"] - start)
         return journey
 
     def _take(self, journey: _Journey, slug: str, ability: float, when):
-        """One to three attempts: a learner who fails often tries again, a little wiser."""
-        for number in range(3):
+        """Up to MAX_ATTEMPTS attempts: most learners who fail try again, and remember some of
+        the answers the feedback showed them (miskeyed items included)."""
+        for number in range(MAX_ATTEMPTS):
             when += timedelta(minutes=self.rng.uniform(2, 600))
-            answers = [_answer_row(model, self.rng, ability + 0.4 * number)
+            recall = 1 - (1 - RECALL) ** number
+            answers = [_answer_row(model, self.rng, ability, recall)
                        for model in self.models[slug]]
             score = sum(a["score"] for a in answers)
             max_score = sum(a["max_score"] for a in answers)
@@ -151,13 +172,25 @@ class _Simulation:
                        "created_at": when, "voided_at": None}
             journey.attempts.append((attempt, answers))
             _summarise(journey.progress, attempt)
-            if passed or self.rng.random() > 0.7:
+            if passed or self.rng.random() > RETRY_CHANCE:
                 break
         return when
 
 
-def _answer_row(model: ItemModel, rng: random.Random, ability: float) -> dict:
-    response, correct, score, max_score = model.answer(rng, ability)
+def _shift(journey: _Journey, delta: timedelta) -> None:
+    """Move every timestamp of a journey by `delta`, keeping their order and spacing."""
+    journey.learner["created_at"] += delta
+    for visit in journey.visits:
+        visit["first_visited_at"] += delta
+        visit["last_visited_at"] += delta
+    for attempt, _ in journey.attempts:
+        attempt["created_at"] += delta
+    for row in journey.progress.values():
+        row["last_attempt_at"] += delta
+
+
+def _answer_row(model: ItemModel, rng: random.Random, ability: float, recall: float) -> dict:
+    response, correct, score, max_score = model.answer(rng, ability, recall)
     return {"question_id": model.question_id, "question_version": model.version,
             "response": response, "correct": correct, "score": score, "max_score": max_score}
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select, update
 
 from app.errors import Invalid
 from app.guide import Guide
-from app.models import Answer, Attempt, ChapterVisit, Cohort, User
+from app.models import Answer, Attempt, ChapterVisit, Cohort, QuizProgress, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
 from app.services.answer_text import Lexicon, build_lexicon, prompt_text, response_text
@@ -22,6 +22,7 @@ class AnswerLine:
     prompt: str
     chosen: str
     correct: bool
+    expected: str = ""  # the keyed answer, for a wrong answer (matrix: the rows missed)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,20 @@ class AttemptReport:
     quiz_title: str
     answers: list[AnswerLine]
 
+    @property
+    def marks(self) -> str:
+        """ "23 of 40", "1.5 of 2": the attempt's score in marks."""
+        return f"{format_marks(self.attempt.score)} of {format_marks(self.attempt.max_score)}"
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    """Where the learner stands on one quiz (from its summary row; voided attempts excluded)."""
+
+    slug: str
+    title: str
+    progress: QuizProgress | None  # None: not taken (or every attempt was reset)
+
 
 @dataclass(frozen=True)
 class LearnerReport:
@@ -37,6 +52,7 @@ class LearnerReport:
     read: list[tuple[str, str, datetime]]  # (slug, title, first visited)
     attempts: list[AttemptReport]
     quizzes: list[tuple[str, str]]  # every quiz that can be reset: (slug, title)
+    summaries: list[QuizSummary]
     audit: list
 
 
@@ -52,12 +68,17 @@ def learner_report(session: Session, *, cohort: Cohort, learner_id: int,
     attempts = session.exec(select(Attempt).where(Attempt.learner_id == learner.id)
                             .order_by(Attempt.created_at.desc(), Attempt.id.desc())).all()
     answers = _answers_by_attempt(session, [a.id for a in attempts])
-    lexicon = build_lexicon(guide)
+    lexicon, lab_keys = build_lexicon(guide), _lab_keys(guide)
     reports = [AttemptReport(attempt=a, quiz_title=titles.get(a.quiz_slug, a.quiz_slug),
-                             answers=[_answer_line(lexicon, x) for x in answers.get(a.id, [])])
+                             answers=[_answer_line(lexicon, lab_keys, x)
+                                      for x in answers.get(a.id, [])])
                for a in attempts]
+    progress = {p.quiz_slug: p for p in session.exec(
+        select(QuizProgress).where(QuizProgress.learner_id == learner.id))}
+    summaries = [QuizSummary(slug=slug, title=title, progress=progress.get(slug))
+                 for slug, title in titles.items()]
     return LearnerReport(learner=learner, read=read, attempts=reports,
-                         quizzes=list(titles.items()),
+                         quizzes=list(titles.items()), summaries=summaries,
                          audit=list_audit(session, cohort_id=cohort.id, subject_id=learner.id))
 
 
@@ -77,13 +98,38 @@ def _answers_by_attempt(session: Session, attempt_ids: list[int]) -> dict[int, l
     return grouped
 
 
-def _answer_line(lexicon: Lexicon, answer: Answer) -> AnswerLine:
-    """The question and the learner's answer in the words they saw (lab cells included)."""
-    return AnswerLine(question_id=answer.question_id,
-                      prompt=prompt_text(lexicon, answer.question_id),
-                      chosen=response_text(lexicon, answer.question_id, answer.response)
-                      or "(no answer)",
-                      correct=answer.correct)
+def format_marks(value: float) -> str:
+    """Marks as people write them: 23, 1.5, 0.25 (never 23.0)."""
+    return f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+
+
+def _lab_keys(guide: Guide) -> dict[str, str]:
+    """Lab cell key ('<row>:<column>') -> the party the lab expects."""
+    return {cell.key: cell.expected for cell in guide.lab.cells} if guide.lab else {}
+
+
+def _answer_line(lexicon: Lexicon, lab_keys: dict[str, str], answer: Answer) -> AnswerLine:
+    """The question, the learner's answer and (when wrong) the keyed answer, in the words
+    they saw (lab cells included)."""
+    qid = answer.question_id
+    return AnswerLine(question_id=qid, prompt=prompt_text(lexicon, qid),
+                      chosen=response_text(lexicon, qid, answer.response) or "(no answer)",
+                      correct=answer.correct,
+                      expected="" if answer.correct else _key_text(lexicon, lab_keys, answer))
+
+
+def _key_text(lexicon: Lexicon, lab_keys: dict[str, str], answer: Answer) -> str:
+    """The right answer in words; for a matrix, only the rows this answer got wrong."""
+    qid, question = answer.question_id, lexicon.questions.get(answer.question_id)
+    if qid in lab_keys:
+        return response_text(lexicon, qid, [lab_keys[qid]])
+    if question is None:
+        return ""  # a retired question: its key is gone
+    if question.type == "matrix":
+        given = answer.response if isinstance(answer.response, dict) else {}
+        key = {r.id: r.correct for r in question.rows if given.get(r.id) != r.correct}
+        return response_text(lexicon, qid, key)
+    return response_text(lexicon, qid, [c.id for c in question.choices if c.correct])
 
 
 def reset_quiz_attempts(session: Session, *, cohort_id: int, learner_id: int, quiz_slug: str,
