@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 TITLES = {
@@ -85,3 +85,42 @@ def install_error_handlers(app: FastAPI) -> None:
         field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
         message = f"{field}: {first['msg']}" if field else first["msg"]
         return error_response(request, 422, message, field=field or None)
+
+
+SERVER_ERROR = "The guide ran into an unexpected problem. Please try again in a moment."
+
+
+class ServerErrorPage:
+    """A bug's 500 as the styled page (JSON under /api) rather than Starlette's bare text.
+
+    Starlette's ServerErrorMiddleware sits outside every middleware of ours, so its response
+    lacks the security headers; this one is installed inside ResponseGuard, which adds them.
+    The exception is re-raised so that the server still logs its traceback.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if not started:  # else the client gets a cut-off response, as before
+                await _server_error_response(Request(scope))(scope, receive, send)
+            raise
+
+
+def _server_error_response(request: Request):
+    try:
+        return error_response(request, 500, SERVER_ERROR)
+    except Exception:  # the error page itself is broken: plain text, still with our headers
+        return PlainTextResponse(SERVER_ERROR, status_code=500)

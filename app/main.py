@@ -7,7 +7,7 @@ from starlette.staticfiles import StaticFiles
 
 from app.config import Settings
 from app.db import make_engine, writer
-from app.errors import install_error_handlers
+from app.errors import ServerErrorPage, install_error_handlers
 from app.guide import load_guide
 from app.migrations import upgrade_database
 from app.pagecache import PageCache, PageStore
@@ -74,5 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
                        max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerErrorPage)  # inside ResponseGuard: a 500 gets the headers too
     app.add_middleware(ResponseGuard, https=settings.https)
     return app
