@@ -1,15 +1,24 @@
 """One error path: services raise AppError; JSON under /api, a styled page elsewhere."""
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.db_status import is_read_only_error
+
+logger = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Page not found",
     405: "Method not allowed", 409: "Conflict", 413: "Request too large",
     422: "Invalid input", 429: "Too many attempts", 500: "Something went wrong",
+    503: "Saving is paused",
 }
+READ_ONLY = "The guide cannot save anything right now; reading still works."
 
 
 class AppError(Exception):
@@ -85,6 +94,13 @@ def install_error_handlers(app: FastAPI) -> None:
         field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
         message = f"{field}: {first['msg']}" if field else first["msg"]
         return error_response(request, 422, message, field=field or None)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError):
+        if not is_read_only_error(exc):
+            raise exc  # a real failure: ServerErrorPage answers 500 and the server logs it
+        logger.warning("write refused, the database is read-only: %s", exc.orig)
+        return error_response(request, 503, READ_ONLY, headers={"Retry-After": "60"})
 
 
 SERVER_ERROR = "The guide ran into an unexpected problem. Please try again in a moment."

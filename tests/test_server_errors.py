@@ -55,3 +55,19 @@ def test_the_bug_still_reaches_the_server_log(app):
 
     with TestClient(app) as client, pytest.raises(RuntimeError, match="logged"):
         client.get("/boom")
+
+
+def test_a_database_error_other_than_read_only_is_still_a_500(app):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    @app.get("/api/v1/disk-error")
+    def disk_error():
+        raise OperationalError("UPDATE x", {}, sqlite3.OperationalError("disk I/O error"))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/disk-error")
+
+    assert_guarded(response)
+    assert response.json() == {"detail": SERVER_ERROR}

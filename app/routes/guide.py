@@ -5,8 +5,10 @@ import hashlib
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import DBAPIError
 
 from app.db import session_scope
+from app.db_status import is_read_only_error
 from app.deps import (
     CurrentLearner,
     GuideDep,
@@ -50,9 +52,19 @@ def _show_personal_chapter(request: Request, guide, chapter) -> Response:
         if not progress.visit_needs_recording(learner, chapter.slug):
             return _render_chapter(request, guide, chapter,
                                    progress.chapter_marks(session, learner=learner))
-    with session_scope(state.write_engine) as session:
-        learner = get_or_create_learner(request, session, learner)
-        progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+    try:
+        with session_scope(state.write_engine) as session:
+            learner = get_or_create_learner(request, session, learner)
+            progress.record_visit(session, learner=learner, chapter_slug=chapter.slug)
+            return _render_chapter(request, guide, chapter,
+                                   progress.chapter_marks(session, learner=learner))
+    except DBAPIError as exc:
+        if not is_read_only_error(exc):
+            raise
+    # A read-only database: reading still works, the visit is not recorded.
+    request.scope["state"].pop("new_session_token", None)  # that session was not saved
+    with session_scope(state.engine) as session:
+        learner = get_current_learner(request, session)
         return _render_chapter(request, guide, chapter,
                                progress.chapter_marks(session, learner=learner))
 
