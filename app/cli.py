@@ -13,7 +13,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.db import make_engine, writer
     from app.migrations import upgrade_database
 
-    upgrade_database(writer(make_engine(settings.resolved_database_url)))
+    engine = writer(make_engine(settings.resolved_database_url))
+    upgrade_database(engine)
+    print(f"pruned {run_prune(engine, settings)}")
+    engine.dispose()  # the workers open their own
     uvicorn.run("app.main:create_served_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
                 access_log=settings.access_log, proxy_headers=True)
@@ -58,6 +61,32 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     upgrade_database(writer(make_engine(settings.resolved_database_url)), args.revision)
     print(f"database at {args.revision}")
     return 0
+
+
+def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete expired sessions, inactive anonymous learners and old login failures."""
+    from app.db import make_engine, writer
+    from app.migrations import upgrade_database
+
+    engine = writer(make_engine(settings.resolved_database_url))
+    upgrade_database(engine)
+    print(f"pruned {run_prune(engine, settings, anonymous_days=args.anonymous_days)}")
+    return 0
+
+
+def run_prune(engine, settings: Settings, *, anonymous_days: int | None = None):
+    """One prune, committed; returns its PruneReport."""
+    from sqlmodel import Session
+
+    from app.models.types import utcnow
+    from app.services.pruning import DEFAULT_ANONYMOUS_DAYS, prune
+
+    with Session(engine, expire_on_commit=False) as session:
+        days = DEFAULT_ANONYMOUS_DAYS if anonymous_days is None else anonymous_days
+        report = prune(session, now=utcnow(), anonymous_days=days,
+                       session_days=settings.session_days)
+        session.commit()
+    return report
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -151,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("revision", nargs="?", default="head")
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    prune = commands.add_parser(
+        "prune", help="delete expired sessions, inactive anonymous learners, old login failures")
+    prune.add_argument("--anonymous-days", type=int, metavar="N",
+                       help="days without activity before an anonymous learner is deleted "
+                            "(default 30; never less than GUIDE_SESSION_DAYS)")
+    prune.set_defaults(handler=cmd_prune)
     seed = commands.add_parser("seed-demo", help="fill a demo cohort with learners and answers")
     seed.add_argument("--learners", type=int, required=True)
     seed.add_argument("--cohort", required=True, help="cohort name (reused if it exists)")

@@ -1,6 +1,8 @@
 """Settings: the only place that reads environment variables."""
 
+import os
 import secrets
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -53,11 +55,35 @@ class Settings(BaseSettings):
         """The configured secret, or one generated once and kept under var/ (mode 600)."""
         if self.secret_key:
             return self.secret_key
-        path = self.var_dir / SECRET_FILE_NAME
-        if path.exists():
-            return path.read_text().strip()
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(key)
-        return key
+        self.var_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return shared_secret(self.var_dir / SECRET_FILE_NAME)
+
+
+SECRET_WAIT_SECONDS = 5
+
+
+def shared_secret(path: Path) -> str:
+    """The key in `path`, created atomically if missing, so racing processes agree on one key.
+
+    O_EXCL lets exactly one process create the file; the others read what it wrote, waiting
+    a moment if they open it between its creation and its write.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+        file.flush()
+        os.fsync(file.fileno())
+    return key
+
+
+def _read_secret(path: Path) -> str:
+    deadline = time.monotonic() + SECRET_WAIT_SECONDS
+    while not (key := path.read_text().strip()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path} is empty: delete it to generate a new key")
+        time.sleep(0.01)
+    return key

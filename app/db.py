@@ -18,6 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from app.sqlite_files import create_private_database
+
 WRITE_OPTION = "guide_write_transaction"
 
 SQLITE_PRAGMAS = (
@@ -34,7 +36,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if _on_disk(parsed):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_database(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
 
     @event.listens_for(engine, "connect")

@@ -34,7 +34,7 @@ from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
 from app.services.item_reports import ReportCache
 from app.services.passwords import Passwords
-from app.web.errors import install_error_handlers
+from app.web.errors import ServerErrorPage, install_error_handlers
 from app.web.middleware import RequestGuard, ResponseGuard
 from app.web.pagecache import PageCache, PageStore
 from app.web.rendering import make_templates
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
                        max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerErrorPage)  # inside ResponseGuard: a 500 gets the headers too
     app.add_middleware(ResponseGuard, https=settings.https)
     return app
 

@@ -1,6 +1,6 @@
 """The content engine: front matter, rendering, navigation, search and file:line errors."""
 
-
+import pytest
 
 from app.guide import load_guide
 from tests.conftest import FIXTURE_CONTENT
@@ -151,3 +151,43 @@ def test_server_refuses_to_start_on_invalid_content(content, tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "02-beta.md:1: missing YAML front matter" in result.stderr
+
+
+def test_invalid_utf8_in_a_chapter_is_reported_at_its_line_and_column(content):
+    path = content / "chapters" / "02-beta.md"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = b"ab\xff" + lines[2]
+    path.write_bytes(b"\n".join(lines))
+
+    assert errors_of(content) == [f"{path}:3: not valid UTF-8 (byte 0xff at column 3)"]
+
+
+@pytest.mark.parametrize("name", ["matrix.yaml", "quizzes/alpha.yaml"])
+def test_invalid_utf8_in_a_yaml_file_is_a_content_error(content, name):
+    path = content / name
+    path.write_bytes(b"# caf\xe9\n" + path.read_bytes())
+
+    assert errors_of(content) == [f"{path}:1: not valid UTF-8 (byte 0xe9 at column 6)"]
+
+
+def test_invalid_utf8_in_the_lab_file_is_a_content_error(tmp_path):
+    from app.guide.lab import load_lab
+    from app.guide.yamlfile import ContentErrorList
+
+    path = tmp_path / "lab.yaml"
+    path.write_bytes(b"title: Lab\nintro: \xc3\x28\n")
+    with pytest.raises(ContentErrorList) as caught:
+        load_lab(path, None, {})
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:2: not valid UTF-8 (byte 0xc3 at column 8)"]
+
+
+def test_guide_check_reports_invalid_utf8_and_exits_non_zero(content, capsys):
+    from app.cli import main
+
+    path = content / "chapters" / "01-alpha.md"
+    path.write_bytes(path.read_bytes() + b"\n\x80\n")
+    assert main(["check", str(content)]) == 1
+    err = capsys.readouterr().err
+    assert "01-alpha.md:" in err and "not valid UTF-8 (byte 0x80 at column 1)" in err
+    assert "Traceback" not in err

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.guide.errors import ContentError
 from app.guide.rendering import Heading, MarkdownRenderer
+from app.guide.textfile import read_text
 from app.guide.vocabulary import SLUG
 from app.guide.yamlfile import ContentErrorList, parse_yaml, validate
 
@@ -85,7 +86,7 @@ def load_chapter(path: Path, renderer: MarkdownRenderer, directives: dict[str, s
                  inline: dict[str, str] | None = None) -> Chapter:
     """Parse one chapter file; `directives` maps `[[name]]` lines to HTML put in their place,
     `inline` maps `[[name]]` anywhere in a paragraph to the words put in its place."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     match = FRONT_MATTER.match(text)
     if not match:
         raise ContentErrorList([ContentError(path, 1, "missing YAML front matter (--- ... ---)")])

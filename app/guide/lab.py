@@ -17,6 +17,7 @@ from app.guide.chapters import Chapter
 from app.guide.errors import ContentError
 from app.guide.matrix import Column, ColumnId, Matrix, Party, Row
 from app.guide.quizzes import DEFAULT_PASS_PERCENT, Question, Quiz
+from app.guide.textfile import read_text
 from app.guide.vocabulary import PARTY_LABELS, SLUG
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
@@ -145,7 +146,7 @@ class Lab:
 
 def load_lab(path: Path, matrix: Matrix, chapters: dict[str, Chapter]) -> Lab:
     """Parse and validate lab.yaml against the matrix and the chapters' anchors."""
-    data = parse_yaml(path.read_text(encoding="utf-8"), path)
+    data = parse_yaml(read_text(path), path)
     note = validate(LabFile, data, path)
     check = _Checker(path, data, chapters)
     cells = _build_cells(note, matrix, check)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.guide.textfile import read_text
 from app.guide.vocabulary import SLUG, Party
 from app.guide.yamlfile import parse_yaml, validate
 
@@ -85,4 +86,4 @@ class Matrix(_Strict):
 
 
 def load_matrix(path: Path) -> Matrix:
-    return validate(Matrix, parse_yaml(path.read_text(encoding="utf-8"), path), path)
+    return validate(Matrix, parse_yaml(read_text(path), path), path)

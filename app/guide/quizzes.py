@@ -13,6 +13,7 @@ from app.guide.chapters import SLUG, Chapter
 from app.guide.errors import ContentError
 from app.guide.matrix import Matrix
 from app.guide.rendering import MarkdownRenderer
+from app.guide.textfile import read_text
 from app.guide.vocabulary import PARTIES
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
@@ -150,7 +151,7 @@ def load_quiz(path: Path, renderer: MarkdownRenderer, chapters: Mapping[str, Cha
     `check_chapters=False` skips the chapter and anchor checks (when a chapter failed to
     load, they would only repeat its error).
     """
-    data = parse_yaml(path.read_text(encoding="utf-8"), path)
+    data = parse_yaml(read_text(path), path)
     spec: QuizSpec = validate(QuizSpec, data, path)
     errors = _cross_check(spec, data, path, chapters if check_chapters else None, matrix)
     if errors:

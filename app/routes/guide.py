@@ -4,7 +4,9 @@ import hashlib
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import DBAPIError
 
+from app.db_status import is_read_only_error
 from app.errors import NotFound
 from app.services import reading
 from app.web.deps import Db, GuideDep, PageDep
@@ -33,8 +35,13 @@ async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideD
             _keep_for_signed_out_visitors(request, response)
         return response
     if reading.visit_needs_recording(page.viewer, chapter.slug):
-        await db.write(reading.record_visit, user_id=page.viewer.id, chapter_slug=chapter.slug)
-        page.marks.setdefault(chapter.slug, set()).add("read")
+        try:
+            await db.write(reading.record_visit, user_id=page.viewer.id,
+                           chapter_slug=chapter.slug)
+            page.marks.setdefault(chapter.slug, set()).add("read")
+        except DBAPIError as exc:  # a read-only database: reading still works, unrecorded
+            if not is_read_only_error(exc):
+                raise
     return page.render("guide/chapter.html", context)
 
 

@@ -4,11 +4,15 @@ Use cases raise `AppError`s (app/errors.py); FastAPI's validation errors, Starle
 errors and `SeeOther` (a redirect raised by a dependency) are turned into responses here too.
 """
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db_status import is_read_only_error
 from app.errors import AppError
 from app.web.rendering import build_page
 from app.web.responses import SeeOther, see_other
@@ -17,7 +21,11 @@ TITLES = {
     400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Page not found",
     405: "Method not allowed", 409: "Conflict", 413: "Request too large",
     422: "Invalid input", 429: "Too many attempts", 500: "Something went wrong",
+    503: "Saving is paused",
 }
+READ_ONLY = "The guide cannot save anything right now; reading still works."
+SERVER_ERROR = "The guide ran into an unexpected problem. Please try again in a moment."
+logger = logging.getLogger(__name__)
 
 
 def wants_json(request: Request) -> bool:
@@ -61,3 +69,47 @@ def install_error_handlers(app: FastAPI) -> None:
         field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
         message = f"{field}: {first['msg']}" if field else first["msg"]
         return await error_response(request, 422, message, field=field or None)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError):
+        if not is_read_only_error(exc):
+            raise exc  # a real failure: ServerErrorPage answers 500 and the server logs it
+        logger.warning("write refused, the database is read-only: %s", exc.orig)
+        return await error_response(request, 503, READ_ONLY, headers={"Retry-After": "60"})
+
+
+class ServerErrorPage:
+    """A bug's 500 as the styled page (JSON under /api) rather than Starlette's bare text.
+
+    Starlette's ServerErrorMiddleware sits outside every middleware of ours, so its response
+    lacks the security headers; this one is installed inside ResponseGuard, which adds them.
+    The exception is re-raised so that the server still logs its traceback.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if not started:  # else the client gets a cut-off response, as before
+                response = await _server_error_response(Request(scope))
+                await response(scope, receive, send)
+            raise
+
+
+async def _server_error_response(request: Request) -> Response:
+    try:
+        return await error_response(request, 500, SERVER_ERROR)
+    except Exception:  # the error page itself is broken: plain text, still with our headers
+        return PlainTextResponse(SERVER_ERROR, status_code=500)
