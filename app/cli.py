@@ -90,12 +90,12 @@ def run_prune(engine, settings: Settings, *, anonymous_days: int | None = None):
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Fill a demo cohort in one transaction (see app/services/demo_data.py)."""
+    """Fill a demo cohort in one transaction (see app/demo/data.py)."""
     import time
 
+    from app.demo.data import seed_demo
     from app.guide import load_guide
     from app.main import passwords_for
-    from app.services.demo_data import seed_demo
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     password_hash = passwords_for(settings).hash(password) if password else None

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.services import charts
+from app.web import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
+from app.demo.data import seed_demo
 from app.guide import load_guide
 from app.models import User
 from app.services import sign_ins
-from app.services.demo_data import seed_demo
 from app.web.cookies import SIGN_IN_COOKIE
 from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
 

@@ -5,11 +5,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.cli import main
+from app.demo.data import seed_demo
 from app.errors import Invalid
 from app.models import Answer, Attempt, ChapterVisit, Cohort, CohortMember, QuizProgress, User
 from app.models.types import utcnow
 from app.services import dashboard
-from app.services.demo_data import seed_demo
 from tests.cohort_helpers import db, make_account
 
 

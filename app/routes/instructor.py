@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from app.guide.lab import LAB_SLUG
-from app.services import api_tokens, charts, cohorts, dashboard, learner_report
+from app.services import api_tokens, cohorts, dashboard, learner_report
+from app.web import charts
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep, SettingsDep
 from app.web.forms import FormDep
 from app.web.responses import see_other

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from app.demo.answers import LAB_SLUG, ItemModel, build_models
 from app.errors import Invalid
 from app.guide import Guide
 from app.models import (
@@ -28,7 +29,6 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services.demo_answers import LAB_SLUG, ItemModel, build_models
 
 DEFAULT_INSTRUCTOR = "demo-instructor@example.com"
 BATCH = 1000
