@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from app.config import Settings
 from app.db import Database, make_engine, writer
-from app.guide import load_guide
+from app.guide import Guide, load_guide
 from app.migrations import upgrade_database
 from app.routes import (
     accounts,
@@ -37,7 +37,7 @@ from app.services.passwords import Passwords
 from app.web.errors import ServerErrorPage, install_error_handlers
 from app.web.middleware import RequestGuard, ResponseGuard
 from app.web.pagecache import PageCache, PageStore
-from app.web.rendering import make_templates
+from app.web.rendering import make_templates, matrix_renderer
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
@@ -58,15 +58,16 @@ class CachedStatic(StaticFiles):
         return response
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, migrate: bool = True,
+               guide: Guide | None = None) -> FastAPI:
     """Build the app: load and validate content, migrate the database, wire routes.
 
-    `guide serve` migrates once before its workers start and passes migrate=False.
+    `guide serve` migrates once before its workers start and passes migrate=False; tests pass
+    a Guide they loaded once for many apps.
     """
     settings = settings or Settings()
     templates = make_templates(STATIC_DIR)
-    matrix_table = templates.get_template("guide/_matrix_table.html")
-    guide = load_guide(settings.content_dir, render_matrix=lambda m: matrix_table.render(matrix=m))
+    guide = guide or load_guide(settings.content_dir, render_matrix=matrix_renderer())
     database = Database(make_engine(settings.resolved_database_url))
     if migrate:
         upgrade_database(writer(database.engine))

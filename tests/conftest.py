@@ -1,28 +1,40 @@
-"""Shared fixtures: a fresh database per test, the app on fixture content, a live server."""
+"""Fixtures, and only fixtures (helpers are in tests/support.py): a fresh database per test,
+the app on fixture or real content, a live server, a real browser.
+
+Speed: the schema is migrated once per run into a template (copied per test on SQLite,
+emptied per test on PostgreSQL), and each content folder is loaded once per run.
+"""
 
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
+from app.db import make_engine, writer
+from app.guide import load_guide
 from app.main import create_app
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-REAL_CONTENT = ROOT / "content"
-TEST_SECRET = "test-secret-not-for-production"
-
+from app.migrations import upgrade_database
+from app.web.rendering import matrix_renderer
+from tests.support import (
+    CHEAP_ARGON2,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURE_CONTENT,
+    REAL_CONTENT,
+    ROOT,
+    TEST_SECRET,
+    free_port,
+    make_settings,
+    register,
+    wait_until_up,
+)
 
 # --- database: a file per test on SQLite; on PostgreSQL one database per run, emptied per test
 
@@ -44,9 +56,28 @@ def postgres_url():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, postgres_url) -> Path | None:
+    """A migrated SQLite file to copy per test (None on PostgreSQL, migrated here once)."""
+    if postgres_url is not None:
+        engine = make_engine(postgres_url)
+        upgrade_database(writer(engine))
+        engine.dispose()
+        return None
+    path = tmp_path_factory.mktemp("template") / "guide.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(writer(engine))
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path, postgres_url) -> str:
+def database_url(tmp_path, postgres_url, migrated_template) -> str:
+    """A migrated, empty database of this test's own."""
     if postgres_url is None:
+        shutil.copyfile(migrated_template, tmp_path / "guide.db")
         return f"sqlite:///{tmp_path / 'guide.db'}"
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
@@ -62,23 +93,21 @@ def database_url(tmp_path, postgres_url) -> str:
 
 # --- the app
 
-# argon2 at its cheapest: production strength is the default (tests/test_passwords.py checks)
-CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
-
-
-def make_settings(tmp_path: Path, database_url: str, content_dir: Path, **overrides) -> Settings:
-    return Settings(database_url=database_url, content_dir=content_dir, var_dir=tmp_path / "var",
-                    secret_key=TEST_SECRET, **(CHEAP_ARGON2 | overrides))
+@pytest.fixture(scope="session")
+def guides() -> dict:
+    """Each content folder loaded once per run (a Guide is immutable)."""
+    return {path: load_guide(path, render_matrix=matrix_renderer())
+            for path in (FIXTURE_CONTENT, REAL_CONTENT)}
 
 
 @pytest.fixture
-def settings(tmp_path, database_url) -> Settings:
+def settings(tmp_path, database_url):
     return make_settings(tmp_path, database_url, FIXTURE_CONTENT)
 
 
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
+def app(settings, guides):
+    app = create_app(settings, migrate=False, guide=guides[FIXTURE_CONTENT])
     yield app
     app.state.database.dispose()
 
@@ -90,8 +119,9 @@ def client(app):
 
 
 @pytest.fixture
-def real_app(tmp_path, database_url):
-    app = create_app(make_settings(tmp_path, database_url, REAL_CONTENT))
+def real_app(tmp_path, database_url, guides):
+    app = create_app(make_settings(tmp_path, database_url, REAL_CONTENT), migrate=False,
+                     guide=guides[REAL_CONTENT])
     yield app
     app.state.database.dispose()
 
@@ -110,30 +140,7 @@ def content(tmp_path) -> Path:
     return target
 
 
-def start_anonymous(client: TestClient, chapter: str = "alpha", section: str = "first"):
-    """Make this browser's first real write (a reading position), which gives it an anonymous
-    user and a sign-in cookie: reads alone never create one."""
-    response = client.post("/api/v1/me/position", json={"chapter_slug": chapter,
-                                                         "section": section},
-                           headers={"X-CSRF-Token": csrf_token(client)})
-    assert response.status_code == 204, response.text
-    return response
-
-
-def csrf_token(client: TestClient) -> str:
-    """Visit a page (as a browser would) and return the CSRF token from the cookie jar."""
-    if "csrftoken" not in client.cookies:
-        client.get("/healthz")
-    return client.cookies["csrftoken"]
-
-
 # --- a real server and a real browser
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def live_server(tmp_path, database_url):
@@ -153,30 +160,10 @@ def live_server(tmp_path, database_url):
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    _wait_until_up(base_url, process)
+    wait_until_up(base_url, process)
     yield base_url
     process.terminate()
     process.wait(timeout=10)
-
-
-def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace")
-            raise RuntimeError(f"server exited early:\n{output}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start within 30 s")
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -202,24 +189,6 @@ def page(browser):
     context.close()
 
 
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def axe_serious_violations(page) -> list[dict]:
-    """Run axe-core on the page; return the serious and critical violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe_violations(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
-        for v in violations)
-
-
 # --- accounts and progress: a database session on the app, sign-up/sign-in helpers
 
 @pytest.fixture
@@ -229,23 +198,6 @@ def db(app):
 
     with Session(app.state.database.engine, expire_on_commit=False) as session:
         yield session
-
-
-DEFAULT_PASSWORD = "correct horse battery"
-
-
-def register(client: TestClient, email: str = "ada@example.com",
-             password: str = DEFAULT_PASSWORD, display_name: str = "Ada"):
-    """Create an account through the JSON API (the client is then signed in)."""
-    return client.post("/api/v1/auth/register",
-                       json={"email": email, "password": password, "display_name": display_name},
-                       headers={"X-CSRF-Token": csrf_token(client)})
-
-
-def login(client: TestClient, email: str = "ada@example.com", password: str = DEFAULT_PASSWORD):
-    """Sign in through the JSON API."""
-    return client.post("/api/v1/auth/login", json={"email": email, "password": password},
-                       headers={"X-CSRF-Token": csrf_token(client)})
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from sqlmodel import func, select
 from app.main import create_app
 from app.models import Attempt, ChapterVisit, QuizProgress, SignIn, User
 from app.services.accounts import safe_next
-from tests.conftest import (
+from tests.factories import make_attempt, minutes_ago
+from tests.support import (
     DEFAULT_PASSWORD,
     FIXTURE_CONTENT,
     csrf_token,
@@ -17,7 +18,6 @@ from tests.conftest import (
     register,
     start_anonymous,
 )
-from tests.factories import make_attempt, minutes_ago
 
 
 def read_as_anonymous(client: TestClient, *slugs: str) -> int:

@@ -3,7 +3,7 @@ and axe-core audits of /login, /register and /progress."""
 
 import pytest
 
-from tests.conftest import axe_serious_violations, describe_violations
+from tests.support import axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -15,8 +15,11 @@ def assert_accessible(page) -> None:
 
 
 def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
-    page.goto(live_server + "/chapters/why-it-matters")  # first contact: shared page
-    page.goto(live_server + "/chapters/why-it-matters")  # returning browser: recorded
+    # The shared page of a browser without a sign-in: its script records the visit (the
+    # first write, which gives this browser its anonymous user).
+    with page.expect_response("**/api/v1/me/position") as reported:
+        page.goto(live_server + "/chapters/why-it-matters")
+    assert reported.value.status == 204
 
     page.goto(live_server + "/register?next=/progress")
     assert_accessible(page)

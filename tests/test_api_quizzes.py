@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.models import Answer, Attempt, User
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 PERFECT = {
     "alpha-single": ["microsoft"],

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import FIXTURE_CONTENT, ROOT, TEST_SECRET, _wait_until_up, free_port
+from tests.support import FIXTURE_CONTENT, ROOT, TEST_SECRET, wait_until_up, free_port
 
 ANSWERS = {
     "alpha-single": ["microsoft"],
@@ -35,7 +35,7 @@ def start_server(tmp_path, database_url: str, *, workers: int = 1):
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    _wait_until_up(base_url, process)
+    wait_until_up(base_url, process)
     return process, base_url
 
 

@@ -9,7 +9,7 @@ from app.guide.baseline_vocabulary import ATTRIBUTION, DOMAINS, NO_CONTROL, cont
 from app.guide.baselines import load_baselines
 from app.guide.service_checklist_exports import checklist_csv, checklist_markdown
 from app.guide.service_checklists import compare, counts, customer_todo, merged_checklist
-from tests.conftest import FIXTURE_CONTENT
+from tests.support import FIXTURE_CONTENT
 
 
 @pytest.fixture(scope="module")

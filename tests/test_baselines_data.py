@@ -11,7 +11,7 @@ import pytest
 
 from app.guide.baseline_import import import_baselines
 from app.guide.baselines import load_baselines
-from tests.conftest import REAL_CONTENT, ROOT
+from tests.support import REAL_CONTENT, ROOT
 
 DATA = ROOT.parent / "shared" / "data" / "mcsb-baselines"
 WORKBOOKS = DATA / "3.0"

@@ -8,8 +8,8 @@ import yaml
 from app.guide import fastyaml, load_guide
 from app.guide.baseline_names import service_name, service_slug
 from app.guide.baselines import load_baselines
-from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT
 from tests.content_helpers import errors_of, replace_in
+from tests.support import FIXTURE_CONTENT, REAL_CONTENT
 
 
 def test_fixture_services_load_sorted_by_name_with_profile_and_features():

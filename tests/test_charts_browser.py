@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ARTIFACTS, REAL_CONTENT, ROOT
+from tests.support import ARTIFACTS, REAL_CONTENT, ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from tests.cohort_helpers import (
     make_account,
     make_cohort,
 )
-from tests.conftest import register, start_anonymous
+from tests.support import register, start_anonymous
 
 
 def cohort_rows(app) -> list[Cohort]:

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from app.guide import load_guide
 from app.guide.directives import count_phrase
-from tests.conftest import REAL_CONTENT
+from tests.support import REAL_CONTENT
 
 MFA_WEIGHT = "was the highest-weighted control (10 points, as documented in February 2024)"
 NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"

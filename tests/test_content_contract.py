@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.guide import load_guide
-from tests.conftest import REAL_CONTENT
+from tests.support import REAL_CONTENT
 
 # Microsoft's responsibility diagram ("Shared responsibility in the cloud", Microsoft Learn),
 # transcribed independently of content/matrix.yaml: row label -> (On-prem, IaaS, PaaS, SaaS).

@@ -9,7 +9,7 @@ from sqlmodel import select
 from app import cli
 from app.models import User
 from tests.cohort_helpers import db, make_account
-from tests.conftest import CHEAP_ARGON2
+from tests.support import CHEAP_ARGON2
 
 
 @pytest.fixture

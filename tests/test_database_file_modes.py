@@ -9,7 +9,7 @@ from sqlalchemy import text
 from app.config import Settings
 from app.main import create_app
 from app.sqlite_files import create_private_database
-from tests.conftest import FIXTURE_CONTENT, TEST_SECRET
+from tests.support import FIXTURE_CONTENT, TEST_SECRET
 
 
 def mode_of(path) -> int:

@@ -7,7 +7,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.guide import load_guide
 from app.models import Answer, Attempt, QuizProgress, User
 from app.services import attempts, grading
-from tests.conftest import FIXTURE_CONTENT
+from tests.support import FIXTURE_CONTENT
 
 GUIDE = load_guide(FIXTURE_CONTENT)
 QUIZ = GUIDE.quiz("alpha")

@@ -3,8 +3,8 @@
 import pytest
 
 from app.guide import load_guide
-from tests.conftest import FIXTURE_CONTENT
 from tests.content_helpers import errors_of, replace_in
+from tests.support import FIXTURE_CONTENT
 
 
 def test_load_guide_orders_chapters_and_reads_front_matter():
@@ -141,7 +141,7 @@ def test_server_refuses_to_start_on_invalid_content(content, tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.support import ROOT
 
     (content / "chapters" / "02-beta.md").write_text("no front matter")
     env = {"GUIDE_CONTENT_DIR": str(content), "GUIDE_VAR_DIR": str(tmp_path / "var"),

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, axe_serious_violations, describe_violations
+from tests.support import ARTIFACTS, ROOT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 from app.errors import Invalid
 from app.models import Answer, Attempt, QuizProgress
 from app.services import lab as lab_service
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 
 def soup(response) -> BeautifulSoup:

@@ -3,7 +3,7 @@
 import pytest
 
 from app.guide import load_guide
-from tests.conftest import ARTIFACTS, REAL_CONTENT, axe_serious_violations, describe_violations
+from tests.support import ARTIFACTS, REAL_CONTENT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 PRESSES = {"customer": 1, "microsoft": 2, "shared": 3}  # from "Not set": Customer first

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from app.guide import InvalidContent, load_guide
-from tests.conftest import REAL_CONTENT
+from tests.support import REAL_CONTENT
 
 ISSUE_SCENARIOS = {  # the five situations issue 5 asks for, and who must act
     "public-blob-patient-records": "customer",

@@ -16,8 +16,8 @@ from app.models import (
     SignIn,
     User,
 )
-from tests.conftest import csrf_token, start_anonymous
 from tests.factories import make_attempt, make_learner, make_session_token, make_visit
+from tests.support import csrf_token, start_anonymous
 
 PER_LEARNER_TABLES = (ChapterVisit, Attempt, QuizProgress, SignIn)
 

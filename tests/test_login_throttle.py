@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from app.models import LoginFailure
-from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, register
 from tests.factories import make_learner, minutes_ago
+from tests.support import DEFAULT_PASSWORD, csrf_token, login, register
 
 
 def client_from(app, ip: str) -> TestClient:

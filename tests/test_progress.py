@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 
 from app.models import User
 from app.services.progress import completion_percent
-from tests.conftest import csrf_token, start_anonymous
 from tests.factories import make_attempt, make_learner, make_session_token, make_visit
+from tests.support import csrf_token, start_anonymous
 
 
 def me(client: TestClient) -> dict:

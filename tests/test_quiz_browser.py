@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from app.guide import load_guide
 from app.services import grading
-from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
+from tests.support import REAL_CONTENT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 SLUG = "pros-and-cons"  # every question type, six questions

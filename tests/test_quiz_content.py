@@ -5,8 +5,8 @@ import pytest
 
 from app.cli import main as guide_main
 from app.guide import load_guide
-from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT
 from tests.content_helpers import errors_of, replace_in
+from tests.support import FIXTURE_CONTENT, REAL_CONTENT
 
 
 def test_load_quizzes_reads_every_question_type():

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.models import Answer, Attempt
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 PERFECT_FORM = {
     "q.alpha-single": "microsoft",

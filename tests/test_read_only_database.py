@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.web.errors import READ_ONLY
-from tests.conftest import csrf_token, register
+from tests.support import csrf_token, register
 
 
 def read_only_connections(engine, how: str) -> None:

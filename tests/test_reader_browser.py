@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import ARTIFACTS, axe_serious_violations, describe_violations
+from tests.support import ARTIFACTS, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, start_anonymous
+from tests.support import csrf_token, start_anonymous
 
 SITE = "Azure Shared Responsibility Guide"
 

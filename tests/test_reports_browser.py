@@ -9,7 +9,7 @@ from app.guide import load_guide
 from app.models import User
 from app.services import sign_ins
 from app.web.cookies import SIGN_IN_COOKIE
-from tests.conftest import REAL_CONTENT, axe_serious_violations, describe_violations
+from tests.support import REAL_CONTENT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 EMAIL = "browser-teacher@example.com"

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from app.guide import load_guide
 from app.guide.search import MAX_PER_CHAPTER
 from app.main import create_app
-from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT, make_settings
+from tests.support import FIXTURE_CONTENT, REAL_CONTENT, make_settings
 
 HOSTILE = ['"', '"unbalanced', 'say "', "*", "patch*", "NEAR(a b)", "a NEAR b", "-patching",
            "heading:patching", "col : x", "(", "())", "AND", "OR NOT", "^patching", "{a b}",

@@ -1,8 +1,9 @@
 """Moodle's item analysis, as one pure function over a matrix of marks.
 
 The formulas are Moodle's quiz statistics (Moodle Docs, "Quiz statistics calculations"; where
-Moodle has no value, neither do we): rows are attempts, columns are items (question slots); every variance and covariance divides
-by n - 1; nothing is clamped, so a badly keyed item shows a negative discrimination index.
+Moodle has no value, neither do we): rows are attempts, columns are items (question slots);
+every variance and covariance divides by n - 1; nothing is clamped, so a badly keyed item shows
+a negative discrimination index.
 """
 
 import math

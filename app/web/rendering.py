@@ -12,8 +12,10 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
+from app.guide.vocabulary import PARTY_ICONS
 from app.models import User
 from app.services import reading
 from app.web.cookies import SIGN_IN_COOKIE, read_cookie
@@ -96,6 +98,16 @@ def make_templates(static_dir: Path) -> Jinja2Templates:
     def static_url(path: str) -> str:
         return f"/static/{path}?v={fingerprints.get(path, '0')}"
 
-    env.globals.update(static_url=static_url, site_name=SITE_NAME)
+    env.globals.update(static_url=static_url, site_name=SITE_NAME, party_icons=PARTY_ICONS)
     env.filters.update(percent=percent, iso=iso, when=when)
     return templates
+
+
+def matrix_renderer():
+    """The content engine's `[[matrix]]` directive: the matrix as the accessible table partial,
+    rendered once at start-up (the partial needs no request and no static URLs)."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(party_icons=PARTY_ICONS)
+    table = env.get_template("guide/_matrix_table.html")
+    return lambda matrix: table.render(matrix=matrix)
