@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from app.guide import vocabulary
 from app.guide.vocabulary import PARTIES
 
 Answer = list[str] | dict[str, str]
@@ -13,7 +14,7 @@ SubmittedAnswer = Annotated[object, WithJsonSchema({"anyOf": [
     {"type": "array", "items": {"type": "string"}},
     {"type": "object", "additionalProperties": {"enum": list(PARTIES)}},
 ]})]
-CLIENT_ATTEMPT_ID = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+CLIENT_ATTEMPT_ID = Field(min_length=8, max_length=64, pattern=vocabulary.CLIENT_ATTEMPT_ID.pattern,
                           description="a fresh UUID per attempt; replaying it stores nothing new",
                           examples=["0b7f9c1e-4a55-4f43-9d3b-2f5c1a9e7d10"])
 ANSWERS = Field(max_length=200, description="question id -> list of choice ids, or for a "

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
-from app.guide.vocabulary import PARTY_ICONS
+from app.guide.vocabulary import PARTY_ICONS, iso_utc
 from app.models import User
 from app.services import reading
 from app.web.cookies import SIGN_IN_COOKIE, read_cookie
@@ -71,10 +71,6 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
 
 
-def iso(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
-
-
 def when(value: datetime | None) -> str:
     """A short, readable UTC time."""
     return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
@@ -99,7 +95,7 @@ def make_templates(static_dir: Path) -> Jinja2Templates:
         return f"/static/{path}?v={fingerprints.get(path, '0')}"
 
     env.globals.update(static_url=static_url, site_name=SITE_NAME, party_icons=PARTY_ICONS)
-    env.filters.update(percent=percent, iso=iso, when=when)
+    env.filters.update(percent=percent, iso=iso_utc, when=when)
     return templates
 
 
