@@ -97,7 +97,7 @@ def test_search_lists_matching_sections_with_snippets(client):
     assert result.h3.a["href"] == "/chapters/gamma#only"
     assert result.select_one(".snippet mark").get_text() == "Backups"
     summary = page.select_one(".search-summary").get_text()
-    assert summary == "1 section in 1 chapter match “backups”."
+    assert summary == "1 section in 1 chapter match “backups”, and 1 Azure service."
 
 
 def test_search_groups_sections_by_chapter_and_marks_heading_matches(client):

@@ -168,3 +168,21 @@ def test_search_page_escapes_content_and_query(tmp_path, database_url, content):
     snippet = BeautifulSoup(response.text, "html.parser").select_one(".search-sections .snippet")
     assert snippet.get_text() == "Never paste <script>alert(1)</script> anywhere."
     assert [m.get_text() for m in snippet.select("mark")] == ["alert"]
+
+
+def test_search_finds_services_by_name_first_with_a_true_count(real_client):
+    page = BeautifulSoup(real_client.get("/search", params={"q": "key vault"}).text,
+                         "html.parser")
+    services = page.select_one("section.search-services")
+    links = [a["href"] for a in services.select("h3 a")]
+    assert set(links[:2]) == {"/services/key-vault-managed-hsm", "/services/key-vault"}
+    assert "October 2023" in services.get_text()
+
+
+def test_search_finds_services_by_a_feature_they_support(real_app):
+    results = real_app.state.guide.search("private link")
+    assert results.services_total >= 10
+    assert results.services[0].service.name == "Azure Private Link"
+    assert all(any(f.feature and "private link" in f.feature.lower() and f.supported
+                   for f in hit.service.features) or "private link" in hit.service.name.lower()
+               for hit in results.services)

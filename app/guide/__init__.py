@@ -87,7 +87,8 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     if errors:
         raise InvalidContent(errors)
     ordered = tuple(sorted(chapters, key=lambda c: c.order))
-    return Guide(chapters=ordered, matrix=matrix, search_index=SearchIndex(list(ordered)),
+    index = SearchIndex(list(ordered), tuple(services.values()))
+    return Guide(chapters=ordered, matrix=matrix, search_index=index,
                  _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)),
                  services=MappingProxyType(services))

@@ -1,4 +1,5 @@
-"""Full-text search over chapter sections: SQLite FTS5 with the porter stemmer.
+"""Full-text search over chapter sections and the service baselines: SQLite FTS5 with the
+porter stemmer.
 
 The index lives in a private in-memory SQLite database (stdlib sqlite3) built once at
 start-up, whatever database the app is configured with. Porter stemming makes "patches",
@@ -15,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from app.guide.baselines import ServiceBaseline
 from app.guide.chapters import Chapter
 from app.guide.sections import Section, build_sections
 
@@ -35,6 +37,10 @@ QUERY = (f"SELECT rowid, highlight(sections, 0, ?1, ?2),"
          f" snippet(sections, 1, ?1, ?2, '{ELLIPSIS}', {SNIPPET_TOKENS})"
          f" FROM sections WHERE sections MATCH ?3"
          f" ORDER BY bm25(sections, {HEADING_WEIGHT}, {BODY_WEIGHT}), rowid")
+# Services: one row each, its name (and category) as the heading, its features as the body.
+SERVICE_SCHEMA = SCHEMA.replace("sections", "services")
+SERVICE_QUERY = QUERY.replace("sections", "services")
+MAX_SERVICES = 8  # services shown; the count stays true
 
 
 class Fragment(NamedTuple):
@@ -59,11 +65,21 @@ class ChapterHits:
 
 
 @dataclass(frozen=True)
+class ServiceHit:
+    service: ServiceBaseline
+    heading: tuple[Fragment, ...]
+    snippet: tuple[Fragment, ...]
+
+
+@dataclass(frozen=True)
 class SearchResults:
-    """Every matching section, grouped by chapter (best chapter first); counts are exact."""
+    """Every matching section, grouped by chapter (best chapter first), and the matching
+    services (the best MAX_SERVICES; `services_total` counts them all)."""
 
     query: str
     groups: tuple[ChapterHits, ...] = ()
+    services: tuple[ServiceHit, ...] = ()
+    services_total: int = 0
 
     @property
     def hits(self) -> tuple[Hit, ...]:
@@ -84,7 +100,7 @@ class SearchResults:
         return f"{_count(self.total, 'section')} in {_count(len(self.groups), 'chapter')}"
 
     def __bool__(self) -> bool:
-        return bool(self.groups)
+        return bool(self.groups or self.services)
 
 
 def _count(number: int, noun: str) -> str:
@@ -94,16 +110,24 @@ def _count(number: int, noun: str) -> str:
 class SearchIndex:
     """The sections of every chapter in an FTS5 table; safe to share between threads."""
 
-    def __init__(self, chapters: list[Chapter]) -> None:
+    def __init__(self, chapters: list[Chapter],
+                 services: tuple[ServiceBaseline, ...] = ()) -> None:
         self.sections = build_sections(chapters)
+        self.services = services
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(SCHEMA)
         self._db.executemany(
             "INSERT INTO sections (rowid, heading, body) VALUES (?, ?, ?)",
             [(n, s.heading, s.text) for n, s in enumerate(self.sections)])
+        self._db.execute(SERVICE_SCHEMA)
+        self._db.executemany(
+            "INSERT INTO services (rowid, heading, body) VALUES (?, ?, ?)",
+            [(n, *_service_text(s)) for n, s in enumerate(services)])
         self._db.commit()
-        self._compounds, self._words = _vocabulary(self.sections)
+        self._compounds, self._words = _vocabulary(
+            [(s.heading, s.text) for s in self.sections]
+            + [_service_text(s) for s in services])
 
     def search(self, query: str) -> SearchResults:
         """Sections containing every query word (in any of its forms), best first."""
@@ -113,10 +137,15 @@ class SearchIndex:
         with self._lock:
             try:
                 rows = self._db.execute(QUERY, (START, END, expression)).fetchall()
+                service_rows = self._db.execute(
+                    SERVICE_QUERY, (START, END, expression)).fetchall()
             except sqlite3.Error:  # the expression is built from plain words; never expected
                 logger.exception("search failed for the FTS5 expression %r", expression)
                 return SearchResults(query)
-        return SearchResults(query, _grouped(self.sections, rows))
+        services = tuple(
+            ServiceHit(self.services[rowid], _fragments(heading), _fragments(_snippet(snippet)))
+            for rowid, heading, snippet in service_rows[:MAX_SERVICES])
+        return SearchResults(query, _grouped(self.sections, rows), services, len(service_rows))
 
     def match_expression(self, query: str) -> str:
         """The query as an FTS5 expression of quoted plain words: no user syntax survives."""
@@ -157,12 +186,19 @@ def _either(parts: list[str] | tuple[str, ...]) -> str:
     return f'({_quote(" ".join(parts))} OR {_quote("".join(parts))})'
 
 
-def _vocabulary(sections: tuple[Section, ...]) -> tuple[dict[str, tuple[str, ...]], frozenset]:
+def _service_text(service: ServiceBaseline) -> tuple[str, str]:
+    """A service as (heading, body): its name and category; the names of the features it
+    supports, one per line (descriptions mention other services, e.g. Key Vault, everywhere)."""
+    lines = [f.feature for f in service.features if f.feature and f.supported]
+    return f"{service.name} ({service.category})", "\n".join(dict.fromkeys(lines))
+
+
+def _vocabulary(texts: list[tuple[str, str]]) -> tuple[dict[str, tuple[str, ...]], frozenset]:
     """Hyphenated compounds by their joined form, and every word (joined compounds too)."""
     compounds: dict[str, tuple[str, ...]] = {}
     words: set[str] = set()
-    for section in sections:
-        for word in WORD.findall(f"{section.heading}\n{section.text}".lower()):
+    for heading, text in texts:
+        for word in WORD.findall(f"{heading}\n{text}".lower()):
             parts = tuple(HYPHEN.split(word))
             words.update(parts)
             if len(parts) > 1:
