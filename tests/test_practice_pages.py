@@ -9,6 +9,7 @@ from app.guide.practice import FAMILY_PREFIX, SORTING_SLUG
 from app.models import Answer, Attempt, QuizProgress
 from app.services import item_reports
 from tests.cohort_helpers import add_member, client_for, make_account, make_cohort
+from tests.support import csrf_token
 
 FAMILY = "databases"
 
@@ -104,6 +105,17 @@ def test_family_quiz_with_a_blank_answer_stores_nothing(real_app, real_client, f
     response = real_client.post(family.url, data=form)
     assert response.status_code == 422
     assert soup(response).select_one("#error-summary a")["href"] == f"#q-{family.questions[2].id}"
+    assert count(real_app, Attempt) == 0
+
+
+def test_instant_check_of_the_quiz_script_works_for_practice(real_app, real_client, family):
+    question = family.questions[0]
+    response = real_client.post(
+        f"/api/v1/quizzes/{family.slug}/questions/{question.id}/check",
+        json={"answer": question.correct_answer}, headers={"X-CSRF-Token": csrf_token(real_client)})
+    assert response.status_code == 200, response.text
+    assert response.json()["correct"] is True
+    assert f'href="{question.section_url}"' in response.json()["feedback_html"]
     assert count(real_app, Attempt) == 0
 
 
