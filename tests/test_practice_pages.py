@@ -75,6 +75,7 @@ def test_family_quiz_uses_the_quiz_form(real_client, family):
     assert [f["id"] for f in fieldsets] == [f"q-{q.id}" for q in family.questions]
     assert page.select_one("form.quiz-form")["action"] == family.url
     assert page.select_one(".eyebrow a")["href"] == "/services/practice"
+    assert page.title.string == f"{family.title} - Azure Shared Responsibility Guide"
 
 
 def test_family_quiz_is_graded_stored_and_shown_on_progress(real_app, real_client, family):
