@@ -35,8 +35,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(exc.errors)} problem(s) in {content_dir}", file=sys.stderr)
         return 1
     questions = sum(len(quiz.questions) for quiz in guide.quizzes.values())
+    generated = sum(len(quiz.questions) for quiz in guide.practice.values())
     print(f"{content_dir}: OK ({len(guide.chapters)} chapters, {len(guide.quizzes)} quizzes, "
-          f"{questions} questions, {len(guide.services)} services)")
+          f"{questions} questions, {len(guide.services)} services; generated practice: "
+          f"{len(guide.practice)} quizzes, {generated} questions)")
     return 0
 
 

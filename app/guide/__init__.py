@@ -11,6 +11,7 @@ from app.guide.directives import INLINE_DIRECTIVES, matrix_directives
 from app.guide.errors import ContentError, InvalidContent
 from app.guide.lab import Lab, load_lab
 from app.guide.matrix import Matrix, load_matrix
+from app.guide.practice import build_practice
 from app.guide.quizzes import Question, Quiz, load_quizzes
 from app.guide.rendering import MarkdownRenderer
 from app.guide.search import ChapterHits, Hit, SearchIndex, SearchResults
@@ -30,6 +31,9 @@ class Guide:
     quizzes: Mapping[str, Quiz] = field(default_factory=dict)  # by slug, in chapter order
     # Microsoft's per-service baselines (content/services/), by slug, in name order
     services: Mapping[str, ServiceBaseline] = field(default_factory=dict)
+    # Generated from the baselines (app/guide/practice.py): the lab's sorting exercise, then
+    # a quiz per service family, by slug
+    practice: Mapping[str, Quiz] = field(default_factory=dict)
 
     def chapter(self, slug: str) -> Chapter | None:
         return self._by_slug.get(slug)
@@ -49,14 +53,16 @@ class Guide:
         return self.search_index.search(query)
 
     def quiz(self, slug: str) -> Quiz | None:
-        return self.quizzes.get(slug)
+        """A chapter's quiz or a generated practice quiz (the lab's grid is `lab.quiz`)."""
+        return self.quizzes.get(slug) or self.practice.get(slug)
 
     @property
     def graded_quizzes(self) -> tuple[Quiz, ...]:
         """Every quiz a learner can pass, in chapter order, then the lab's exercise (if the
-        content has a lab): the one catalogue for progress, the dashboard and the reports."""
-        chapters = tuple(self.quizzes.values())
-        return chapters + (self.lab.quiz,) if self.lab else chapters
+        content has a lab), then the generated practice: the one catalogue for progress,
+        the dashboard and the reports."""
+        lab = (self.lab.quiz,) if self.lab else ()
+        return (*self.quizzes.values(), *lab, *self.practice.values())
 
 
 def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None) -> Guide:
@@ -91,7 +97,8 @@ def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None
     return Guide(chapters=ordered, matrix=matrix, search_index=index,
                  _by_slug=by_slug, lab=lab,
                  quizzes=MappingProxyType(_in_chapter_order(quizzes, ordered)),
-                 services=MappingProxyType(services))
+                 services=MappingProxyType(services),
+                 practice=MappingProxyType(build_practice(services, content_dir / "services")))
 
 
 def _collect(errors: list[ContentError], load, path: Path, *args):

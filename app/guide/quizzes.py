@@ -135,10 +135,11 @@ class Quiz:
     pass_percent: float
     questions: tuple[Question, ...]
     path: Path
+    page_url: str = ""  # where it is taken, when not its chapter's quiz page (practice)
 
     @property
     def url(self) -> str:
-        return f"/chapters/{self.slug}/quiz"
+        return self.page_url or f"/chapters/{self.slug}/quiz"
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

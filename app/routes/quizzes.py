@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from app.errors import Invalid, NotFound
 from app.guide import Question, Quiz
+from app.guide.practice import PRACTICE_HOME
 from app.guide.vocabulary import CLIENT_ATTEMPT_ID
 from app.services import attempts, grading
 from app.services.attempts import FULL, RETRY
@@ -22,16 +23,29 @@ router = APIRouter(include_in_schema=False)
 @router.get("/chapters/{slug}/quiz", response_class=HTMLResponse)
 async def show_quiz(slug: str, page: PageDep, guide: GuideDep, db: Db,
                     retry: int | None = None):
-    quiz = grading.get_quiz(guide, slug)
-    questions, retry_of = await db.read(_questions_for, quiz=quiz, viewer=page.viewer,
-                                        retry=retry)
-    return _render_form(page, quiz, questions, retry_of=retry_of)
+    return await render_quiz(page, db, _chapter_quiz(guide, slug), retry=retry)
 
 
 @router.post("/chapters/{slug}/quiz", response_class=HTMLResponse)
 async def submit_quiz(slug: str, page: PageDep, guide: GuideDep, db: Db, form: FormDep,
                       settings: SettingsDep, token: SignInToken):
-    quiz = grading.get_quiz(guide, slug)
+    return await grade_and_store(page, db, form, settings, token, _chapter_quiz(guide, slug))
+
+
+@router.get("/chapters/{slug}/quiz/attempts/{attempt_id}", response_class=HTMLResponse)
+async def show_attempt(slug: str, attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
+    return await render_attempt(page, db, _chapter_quiz(guide, slug), attempt_id)
+
+
+async def render_quiz(page: Page, db: Db, quiz: Quiz, *, retry: int | None):
+    """The quiz form (all questions, or a retry's missed ones): chapter quizzes and practice."""
+    questions, retry_of = await db.read(_questions_for, quiz=quiz, viewer=page.viewer,
+                                        retry=retry)
+    return _render_form(page, quiz, questions, retry_of=retry_of)
+
+
+async def grade_and_store(page: Page, db: Db, form: Form, settings, token, quiz: Quiz):
+    """Grade a submitted quiz form, store it as an attempt and redirect to its result."""
     questions, retry_of = await db.read(_questions_for, quiz=quiz, viewer=page.viewer,
                                         retry=_id_or_none(form.text("retry_of")))
     answers = answers_from_form(questions, form)
@@ -48,16 +62,23 @@ async def submit_quiz(slug: str, page: PageDep, guide: GuideDep, db: Db, form: F
     return set_sign_in_cookie(response, stored.new_token, settings)
 
 
-@router.get("/chapters/{slug}/quiz/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_attempt(slug: str, attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
-    quiz = grading.get_quiz(guide, slug)
+async def render_attempt(page: Page, db: Db, quiz: Quiz, attempt_id: int):
+    """The viewer's own attempt at `quiz`, question by question."""
     attempt, answers = await db.read(_own_attempt_and_answers, quiz=quiz, viewer=page.viewer,
                                      attempt_id=attempt_id)
     reviews = grading.review_answers(quiz, answers)
     return page.render("quiz/result.html",
                        {"quiz": quiz, "chapter": page_chapter(page, quiz), "attempt": attempt,
-                        "reviews": reviews, "matrix": guide.matrix,
+                        "reviews": reviews, "matrix": page.request.app.state.guide.matrix,
                         "missed": [r for r in reviews if not r.correct]})
+
+
+def _chapter_quiz(guide, slug: str) -> Quiz:
+    """A chapter's quiz; practice quizzes have their own pages."""
+    quiz = grading.get_quiz(guide, slug)
+    if quiz.url != f"/chapters/{slug}/quiz":
+        raise NotFound(f"There is no quiz called {slug!r}.")
+    return quiz
 
 
 def answers_from_form(questions: list[Question], form: Form) -> dict:
@@ -78,7 +99,8 @@ def field_name(question: Question) -> str:
 
 
 def page_chapter(page: Page, quiz: Quiz):
-    return page.request.app.state.guide.chapter(quiz.chapter_slug)
+    """Where the quiz's page links back to: its chapter, or the practice index."""
+    return page.request.app.state.guide.chapter(quiz.chapter_slug) or PRACTICE_HOME
 
 
 def _questions_for(session, *, quiz: Quiz, viewer, retry: int | None):

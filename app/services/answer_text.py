@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from app.guide import Guide
+from app.guide.lab import LAB_SLUG
 from app.guide.quizzes import Question
 
 TAG = re.compile(r"<[^>]+>")
@@ -32,7 +33,9 @@ class Lexicon:
 
 
 def build_lexicon(guide: Guide) -> Lexicon:
-    questions = {q.id: q for quiz in guide.quizzes.values() for q in quiz.questions}
+    # every catalogued quiz but the lab grid, whose cells are worded from the matrix below
+    questions = {q.id: q for quiz in guide.graded_quizzes if quiz.slug != LAB_SLUG
+                 for q in quiz.questions}
     matrix = guide.matrix
     return Lexicon(
         questions=questions,

@@ -93,8 +93,8 @@ def quiz_columns(guide: Guide) -> list[tuple[str, str]]:
 
 def pass_marks(guide: Guide) -> dict[str, float]:
     """The pass mark (percent) of every quiz in `quiz_columns`, the lab's included."""
-    marks = {slug: quiz.pass_percent for slug, quiz in guide.quizzes.items()}
-    marks[LAB_SLUG] = guide.lab.quiz.pass_percent if guide.lab else DEFAULT_PASS_PERCENT
+    marks = {quiz.slug: quiz.pass_percent for quiz in guide.graded_quizzes}
+    marks.setdefault(LAB_SLUG, DEFAULT_PASS_PERCENT)
     return marks
 
 

@@ -70,7 +70,7 @@ class LearnerProgress:
 def quiz_catalogue(guide) -> list[QuizInfo]:
     """Every quiz a learner can pass (guide.graded_quizzes), as progress pages list them."""
     return [QuizInfo(slug=quiz.slug, title=quiz.title,
-                     chapter_slug=None if quiz.slug == LAB_SLUG else quiz.chapter_slug,
+                     chapter_slug=None if quiz.slug == LAB_SLUG else quiz.chapter_slug or None,
                      url=LAB_URL if quiz.slug == LAB_SLUG else quiz.url)
             for quiz in guide.graded_quizzes]
 
