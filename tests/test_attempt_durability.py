@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support import FIXTURE_CONTENT, ROOT, TEST_SECRET, wait_until_up, free_port
+from tests.support import FIXTURE_CONTENT, ROOT, TEST_SECRET, free_port, wait_until_up
 
 ANSWERS = {
     "alpha-single": ["microsoft"],

@@ -132,7 +132,7 @@ def test_real_content_has_a_reasonable_number_of_families(real_guide):
     sorting = real_guide.practice[SORTING_SLUG]
     answers = sorted(q.correct_answer[0] for q in sorting.questions)
     assert answers == sorted(PARTIES * 4)
-    assert set(real_guide.practice.values()) <= set(real_guide.graded_quizzes)
+    assert set(real_guide.practice.values()) <= set(real_guide.analysed_quizzes)
 
 
 def test_every_generated_answer_is_the_baselines_value(real_guide):
@@ -161,7 +161,7 @@ def test_every_generated_answer_is_the_baselines_value(real_guide):
 
 
 def test_generated_question_ids_and_versions_are_unique_in_the_catalogue(real_guide):
-    ids = [q.id for quiz in real_guide.graded_quizzes for q in quiz.questions]
+    ids = [q.id for quiz in real_guide.analysed_quizzes for q in quiz.questions]
     assert len(ids) == len(set(ids))
     versions = [q.version for quiz in real_guide.practice.values() for q in quiz.questions]
     assert len(versions) == len(set(versions))

@@ -58,11 +58,17 @@ class Guide:
 
     @property
     def graded_quizzes(self) -> tuple[Quiz, ...]:
-        """Every quiz a learner can pass, in chapter order, then the lab's exercise (if the
-        content has a lab), then the generated practice: the one catalogue for progress,
-        the dashboard and the reports."""
+        """The guide's own quizzes: every chapter's, in chapter order, then the lab's exercise
+        (if the content has a lab). Completion, /progress and the cohort heatmap count these."""
         lab = (self.lab.quiz,) if self.lab else ()
-        return (*self.quizzes.values(), *lab, *self.practice.values())
+        return (*self.quizzes.values(), *lab)
+
+    @property
+    def analysed_quizzes(self) -> tuple[Quiz, ...]:
+        """Every quiz whose answers are stored: the guide's own, then the practice generated
+        from the service baselines (optional: it never counts toward completion). Item
+        analysis, exports and answers in words cover all of them."""
+        return (*self.graded_quizzes, *self.practice.values())
 
 
 def load_guide(content_dir: Path, *, render_matrix: MatrixRenderer | None = None) -> Guide:

@@ -34,7 +34,7 @@ class Lexicon:
 
 def build_lexicon(guide: Guide) -> Lexicon:
     # every catalogued quiz but the lab grid, whose cells are worded from the matrix below
-    questions = {q.id: q for quiz in guide.graded_quizzes if quiz.slug != LAB_SLUG
+    questions = {q.id: q for quiz in guide.analysed_quizzes if quiz.slug != LAB_SLUG
                  for q in quiz.questions}
     matrix = guide.matrix
     return Lexicon(

@@ -93,7 +93,7 @@ def quiz_columns(guide: Guide) -> list[tuple[str, str]]:
 
 def pass_marks(guide: Guide) -> dict[str, float]:
     """The pass mark (percent) of every quiz in `quiz_columns`, the lab's included."""
-    marks = {quiz.slug: quiz.pass_percent for quiz in guide.graded_quizzes}
+    marks = {quiz.slug: quiz.pass_percent for quiz in guide.analysed_quizzes}
     marks.setdefault(LAB_SLUG, DEFAULT_PASS_PERCENT)
     return marks
 

@@ -87,7 +87,7 @@ def get_analysed_quiz(guide: Guide, slug: str) -> Quiz:
 
 def analysed_quizzes(guide: Guide) -> list[Quiz]:
     """Every quiz of the guide in chapter order, then the matrix lab exercise."""
-    return list(guide.graded_quizzes)
+    return list(guide.analysed_quizzes)
 
 
 def fmt(value: float | None, digits: int = 1, *, scale: float = 1.0, suffix: str = "") -> str:

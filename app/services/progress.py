@@ -54,6 +54,7 @@ class LearnerProgress:
     learner: User | None
     chapters: list[ChapterStatus]
     quizzes: list[QuizStatus]
+    practice: list[QuizStatus]  # service practice taken: shown, never counted in completion
     completion_percent: float
     continue_url: str | None
     continue_title: str | None
@@ -69,10 +70,13 @@ class LearnerProgress:
 
 def quiz_catalogue(guide) -> list[QuizInfo]:
     """Every quiz a learner can pass (guide.graded_quizzes), as progress pages list them."""
-    return [QuizInfo(slug=quiz.slug, title=quiz.title,
-                     chapter_slug=None if quiz.slug == LAB_SLUG else quiz.chapter_slug or None,
-                     url=LAB_URL if quiz.slug == LAB_SLUG else quiz.url)
-            for quiz in guide.graded_quizzes]
+    return [_info(quiz) for quiz in guide.graded_quizzes]
+
+
+def _info(quiz) -> QuizInfo:
+    return QuizInfo(slug=quiz.slug, title=quiz.title,
+                    chapter_slug=None if quiz.slug == LAB_SLUG else quiz.chapter_slug or None,
+                    url=LAB_URL if quiz.slug == LAB_SLUG else quiz.url)
 
 
 
@@ -90,9 +94,12 @@ def learner_progress(session: Session, *, learner: User | None, guide) -> Learne
     percent = completion_percent(
         chapters_read=sum(c.read for c in chapters), quizzes_passed=sum(q.passed for q in quizzes),
         chapters_total=len(chapters), quizzes_total=len(quizzes))
+    practice = [_quiz_status(_info(quiz), rows.get(quiz.slug))
+                for quiz in guide.practice.values() if quiz.slug in rows]
     url, title = reading.continue_at(learner, guide)
     return LearnerProgress(learner=learner, chapters=chapters, quizzes=quizzes,
-                           completion_percent=percent, continue_url=url, continue_title=title)
+                           practice=practice, completion_percent=percent, continue_url=url,
+                           continue_title=title)
 
 
 def _quiz_status(info: QuizInfo, row: QuizProgress | None) -> QuizStatus:
