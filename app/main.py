@@ -27,6 +27,7 @@ from app.routes import (
     item_analysis,
     join,
     my_data,
+    practice,
     quizzes,
 )
 from app.routes import guide as guide_routes
@@ -41,7 +42,8 @@ from app.web.rendering import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
-ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
+ROUTERS = (guide_routes.router, health.router, quizzes.router, practice.router,
+           api_quizzes.router,
            api_docs.router, accounts.router, progress_routes.router, my_data.router,
            instructor.router, cohorts_api.router, join.router, lab_routes.router,
            item_analysis.router, exports.router)
