@@ -77,7 +77,7 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
 
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
-             responses=errors(403, 404, 413, 422, conflict=(
+             responses=errors(403, 404, 409, 413, 422, conflict=(
                  "A `deferred` quiz (feedback after submission only), an attempt already "
                  "submitted, or another attempt at this quiz in progress")))
 async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,

@@ -75,7 +75,8 @@ def check_answer(session: Session, *, token: str | None, days: int, quiz: Quiz,
         question_version=graded.question_version, response=graded.response,
         correct=graded.correct, score=graded.score, max_score=graded.max_score,
         checked_at=utcnow()).on_conflict_do_nothing(index_elements=["draft_id", "question_id"])
-    first = session.connection().execute(statement).rowcount == 1
+    # RETURNING gives a row only when this check stored one (rowcount is unreliable here).
+    first = session.connection().execute(statement.returning(table.c.id)).first() is not None
     stored = session.exec(select(CheckedAnswer).where(
         CheckedAnswer.draft_id == draft.id, CheckedAnswer.question_id == question.id)).one()
     return Check(answer=stored, first=first, new_token=new_token)
