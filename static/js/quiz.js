@@ -68,6 +68,10 @@
     note.textContent = "🔒 Checked: this answer is final for this attempt.";
     var row = button.parentNode;
     row.parentNode.replaceChild(note, row);
+    // The button is gone: keep keyboard focus in the question, on its feedback.
+    var feedback = fieldset.querySelector(".quiz-feedback");
+    feedback.setAttribute("tabindex", "-1");
+    feedback.focus();
   }
 
   function check(fieldset, number, button) {
