@@ -384,3 +384,59 @@ def test_graded_reports_never_read_practice_or_checks_in_progress(module):
 
     source = inspect.getsource(importlib.import_module(f"app.services.{module}"))
     assert "PracticeAnswer" not in source and "CheckedAnswer" not in source
+
+
+# --- the learner's own data: merged on sign-in, exported, and the real content's settings
+
+def test_login_carries_the_attempt_in_progress_and_practice_into_the_account(app, client):
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import login, register
+
+    assert register(client).status_code == 201
+    with TestClient(app) as browser:
+        attempt_id = str(uuid.uuid4())
+        assert api_check(browser, "beta-single", ["customer"], attempt_id).status_code == 200
+        browser.post("/api/v1/quizzes/alpha/practice/questions/alpha-single/check",
+                     json={"answer": ["microsoft"]},
+                     headers={"X-CSRF-Token": csrf_token(browser)})
+
+        assert login(browser).status_code == 200, "signed in: the anonymous learner is merged"
+        resumed = hidden_fields(browser.get(BETA_URL))["client_attempt_id"]
+        late_change = api_submit(browser, attempt_id, BETA_RIGHT)
+
+    assert resumed == attempt_id
+    assert late_change.json()["percent"] == 50.0
+    [practised] = rows(app, PracticeAnswer)
+    [draft] = rows(app, AttemptDraft)
+    assert practised.learner_id == draft.learner_id == rows(app, Attempt)[0].learner_id
+
+
+def test_my_data_export_holds_checks_in_progress_and_practice(client):
+    attempt_id = str(uuid.uuid4())
+    api_check(client, "beta-single", ["customer"], attempt_id)
+    client.post("/api/v1/quizzes/alpha/practice/questions/alpha-single/check",
+                json={"answer": ["microsoft"]}, headers={"X-CSRF-Token": csrf_token(client)})
+
+    data = client.get("/progress/export.json").json()
+
+    [draft] = data["attempts_in_progress"]
+    assert (draft["client_attempt_id"], draft["submitted_at"]) == (attempt_id, None)
+    assert [c["response"] for c in draft["checked"]] == [["customer"]]
+    assert [(p["question_id"], p["correct"]) for p in data["practice_answers"]] == [
+        ("alpha-single", True)]
+
+
+def test_real_final_quiz_is_deferred_without_practice_and_chapter_quizzes_immediate(
+        real_client):
+    guide = real_client.app.state.guide
+    behaviours = {slug: quiz.behaviour for slug, quiz in guide.quizzes.items()}
+
+    assert behaviours.pop("faq") == "deferred"
+    assert set(behaviours.values()) == {"immediate"}
+    assert real_client.get("/chapters/faq/practice").status_code == 404
+    response = real_client.post(
+        f"/api/v1/quizzes/faq/practice/questions/{guide.quiz('faq').questions[0].id}/check",
+        json={"answer": ["x"]}, headers={"X-CSRF-Token": csrf_token(real_client)})
+    assert response.status_code == 404
+    assert real_client.get("/chapters/how-it-works/practice").status_code == 200

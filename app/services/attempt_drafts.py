@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from app.errors import Conflict
 from app.guide import Question, Quiz
+from app.guide.vocabulary import iso_utc
 from app.models import Attempt, AttemptDraft, CheckedAnswer
 from app.models.types import utcnow
 from app.services import attempts, grading, sign_ins
@@ -120,6 +121,19 @@ def checked_answers(session: Session, *, learner_id: int | None,
     """The checked answers of this attempt (none before its first check)."""
     draft = _find(session, learner_id, client_attempt_id) if learner_id else None
     return _checked(session, draft.id) if draft else []
+
+
+def export_drafts(session: Session, *, learner_id: int) -> list[dict]:
+    """The learner's attempts in progress (and submitted ones' checks), JSON-ready."""
+    drafts = session.exec(select(AttemptDraft).where(AttemptDraft.learner_id == learner_id)
+                          .order_by(AttemptDraft.id)).all()
+    return [{"quiz_slug": d.quiz_slug, "client_attempt_id": d.client_attempt_id,
+             "retry_of": d.retry_of, "created_at": iso_utc(d.created_at),
+             "submitted_at": iso_utc(d.submitted_at) or None,
+             "checked": [{"question_id": c.question_id, "question_version": c.question_version,
+                          "response": c.response, "correct": c.correct, "score": c.score,
+                          "max_score": c.max_score, "checked_at": iso_utc(c.checked_at)}
+                         for c in _checked(session, d.id)]} for d in drafts]
 
 
 def move_drafts(session: Session, *, source_id: int, target_id: int) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from app.errors import NotFound
 from app.guide import Question, Quiz
+from app.guide.vocabulary import iso_utc
 from app.models import PracticeAnswer
 from app.services import grading, sign_ins
 
@@ -63,6 +64,16 @@ def practice_summary(session: Session, *, learner_id: int | None) -> list[Practi
                  .group_by(PracticeAnswer.quiz_slug).order_by(PracticeAnswer.quiz_slug))
     return [PracticeSummary(quiz_slug=slug, checks=checks, right=int(ok or 0), last_at=last)
             for slug, checks, ok, last in session.exec(statement)]
+
+
+def export_practice(session: Session, *, learner_id: int) -> list[dict]:
+    """Every practice check of the learner, JSON-ready."""
+    statement = (select(PracticeAnswer).where(PracticeAnswer.learner_id == learner_id)
+                 .order_by(PracticeAnswer.id))
+    return [{"quiz_slug": p.quiz_slug, "question_id": p.question_id,
+             "question_version": p.question_version, "response": p.response,
+             "correct": p.correct, "score": p.score, "max_score": p.max_score,
+             "created_at": iso_utc(p.created_at)} for p in session.exec(statement)]
 
 
 def move_practice(session: Session, *, source_id: int, target_id: int) -> None:
