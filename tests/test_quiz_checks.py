@@ -440,3 +440,49 @@ def test_real_final_quiz_is_deferred_without_practice_and_chapter_quizzes_immedi
         json={"answer": ["x"]}, headers={"X-CSRF-Token": csrf_token(real_client)})
     assert response.status_code == 404
     assert real_client.get("/chapters/how-it-works/practice").status_code == 200
+
+
+def test_a_retry_of_missed_questions_checks_and_resumes_too(client, app):
+    hidden = hidden_fields(client.get(BETA_URL))
+    client.post(BETA_URL, data={**hidden, "q.beta-single": "customer", "q.beta-tf": "true"})
+    [missed_attempt] = rows(app, Attempt)
+    retry_url = f"{BETA_URL}?retry={missed_attempt.id}"
+    retry_hidden = hidden_fields(client.get(retry_url))
+    assert retry_hidden["retry_of"] == str(missed_attempt.id)
+
+    form_check(client, retry_hidden, "beta-single", {"q.beta-single": "customer"})
+    resumed = client.get(BETA_URL)  # the attempt in progress wins over a fresh form
+    response = client.post(BETA_URL, data={**hidden_fields(resumed), "q.beta-single": "shared"},
+                           follow_redirects=False)
+
+    assert [f["id"] for f in soup_of(resumed).select("fieldset.quiz-question")] == [
+        "q-beta-single"]
+    assert response.status_code == 303, response.text
+    retry = max(rows(app, Attempt), key=lambda a: a.id)
+    assert (retry.kind, retry.percent) == ("retry", 0.0)
+
+
+def test_concurrent_first_checks_store_one_answer_and_agree(app, db):
+    """Four checks of one question at once, in a new attempt: one draft, one stored answer,
+    and every check reports that answer (on PostgreSQL this races for real)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.services import attempt_drafts
+    from tests.factories import make_learner, make_session_token
+
+    token = make_session_token(db, learner=make_learner(db))
+    quiz = app.state.guide.quiz("beta")
+    attempt_id = str(uuid.uuid4())
+
+    def check(answer):
+        return app.state.database.write_now(
+            attempt_drafts.check_answer, token=token, days=1, quiz=quiz,
+            question=quiz.question("beta-tf"), response=answer, client_attempt_id=attempt_id)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(check, [["true"], ["false"], ["true"], ["false"]]))
+
+    [stored] = rows(app, CheckedAnswer)
+    assert count(app, AttemptDraft) == 1
+    assert {tuple(r.answer.response) for r in results} == {tuple(stored.response)}
+    assert sum(r.first for r in results) == 1
