@@ -119,7 +119,7 @@ def submit_attempt(session: Session, *, token: str | None, days: int, quiz: Quiz
 def checked_answers(session: Session, *, learner_id: int | None,
                     client_attempt_id: str) -> list[CheckedAnswer]:
     """The checked answers of this attempt (none before its first check)."""
-    draft = _find(session, learner_id, client_attempt_id) if learner_id else None
+    draft = _find(session, learner_id, client_attempt_id, lock=False) if learner_id else None
     return _checked(session, draft.id) if draft else []
 
 
@@ -194,11 +194,13 @@ def _same_quiz(draft: AttemptDraft, quiz_slug: str) -> None:
                        field="client_attempt_id")
 
 
-def _find(session: Session, learner_id: int, client_attempt_id: str) -> AttemptDraft | None:
-    # Locked (PostgreSQL): a check and the submission of the same attempt take turns.
-    return session.exec(select(AttemptDraft).where(
-        AttemptDraft.learner_id == learner_id,
-        AttemptDraft.client_attempt_id == client_attempt_id).with_for_update()).first()
+def _find(session: Session, learner_id: int, client_attempt_id: str, *,
+          lock: bool = True) -> AttemptDraft | None:
+    """The draft; locked by default (PostgreSQL), so that a check and the submission of the
+    same attempt take turns. SQLite's writes take turns anyway."""
+    statement = select(AttemptDraft).where(AttemptDraft.learner_id == learner_id,
+                                           AttemptDraft.client_attempt_id == client_attempt_id)
+    return session.exec(statement.with_for_update() if lock else statement).first()
 
 
 def _find_open(session: Session, learner_id: int, quiz_slug: str) -> AttemptDraft | None:
