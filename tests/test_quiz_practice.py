@@ -27,6 +27,12 @@ from tests.conftest import csrf_token
 PRACTICE_URL = "/chapters/alpha/practice"
 
 
+def test_chapter_page_offers_practice(client):
+    links = [a["href"] for a in soup_of(client.get("/chapters/alpha")).select(".quiz-cta a")]
+
+    assert links == ["/chapters/alpha/quiz", PRACTICE_URL]
+
+
 def test_practice_checks_freely_and_stores_practice_only(client, app):
     page = soup_of(client.get(PRACTICE_URL))
     assert page.select_one("form.quiz-form")["data-mode"] == "practice"
