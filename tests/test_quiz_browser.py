@@ -192,12 +192,14 @@ def test_check_of_an_unanswered_question_says_so_visibly(page, live_server):
     quiz = GUIDE.quiz("how-it-works")
     page.goto(f"{live_server}{quiz.url}")
     first = quiz.questions[0]
+    assert first.type == "matrix"
+    page.select_option(f"#{first.id}--{first.rows[0].id}", "customer")  # one row of several
 
     page.locator(f"#q-{first.id} button.quiz-check").click()
 
     error = page.locator(f"#q-{first.id} .quiz-check-error")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("Choose an answer before checking")
+    expect(error).to_contain_text("Choose an answer for every row before checking")
     expect(page.locator("#quiz-status")).to_contain_text("choose an answer")
     assert page.locator(f"#q-{first.id} button.quiz-check").is_enabled()
     assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))

@@ -78,7 +78,9 @@
     var feedback = fieldset.querySelector(".quiz-feedback");
     var answer = answerOf(fieldset);
     if (answer === null) {
-      showError(fieldset, "Choose an answer before checking this question.");
+      var matrix = fieldset.getAttribute("data-question-type") === "matrix";
+      showError(fieldset, (matrix ? "Choose an answer for every row" : "Choose an answer") +
+                " before checking this question.");
       announce("Question " + number + ": choose an answer before checking it.");
       return;
     }
