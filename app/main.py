@@ -29,6 +29,7 @@ from app.routes import (
     my_data,
     practice,
     quizzes,
+    service_practice,
 )
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
@@ -42,10 +43,10 @@ from app.web.rendering import make_templates, matrix_renderer
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
-ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
-           api_docs.router, accounts.router, progress_routes.router, my_data.router,
-           instructor.router, cohorts_api.router, join.router, practice.router, lab_routes.router,
-           item_analysis.router, exports.router)
+ROUTERS = (guide_routes.router, health.router, quizzes.router, practice.router,
+           api_quizzes.router, api_docs.router, accounts.router, progress_routes.router,
+           my_data.router, instructor.router, cohorts_api.router, join.router,
+           service_practice.router, lab_routes.router, item_analysis.router, exports.router)
 
 
 class CachedStatic(StaticFiles):

@@ -173,21 +173,22 @@ def test_submit_attempt_without_valid_csrf_is_403(client, app, token):
     assert count(app, Attempt) == 0
 
 
-def test_check_answer_grades_without_storing(client, app):
-    response = client.post("/api/v1/quizzes/alpha/questions/alpha-single/check",
-                           json={"answer": ["customer"]},
+def test_check_answer_gives_the_feedback_of_the_result_page(client, app):
+    """On an immediate quiz (beta); the storage rules are in tests/test_quiz_checks.py."""
+    response = client.post("/api/v1/quizzes/beta/questions/beta-single/check",
+                           json={"answer": ["customer"], "client_attempt_id": str(uuid.uuid4())},
                            headers={"X-CSRF-Token": csrf_token(client)})
 
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["correct"], body["score"], body["max_score"]) == (False, 0.0, 1.0)
-    assert "Physical layers move to Microsoft" in body["feedback_html"]
-    assert 'href="/chapters/alpha#first"' in body["feedback_html"]
-    assert count(app, Attempt) == 0 and count(app, User) == 0
+    assert "The beta chapter says it is shared." in body["feedback_html"]
+    assert 'href="/chapters/beta#later"' in body["feedback_html"]
+    assert count(app, Attempt) == 0
 
 
 def test_check_answer_to_unknown_question_is_404(client):
-    response = client.post("/api/v1/quizzes/alpha/questions/nope/check", json={"answer": ["a"]},
+    response = client.post("/api/v1/quizzes/beta/questions/nope/check", json={"answer": ["a"]},
                            headers={"X-CSRF-Token": csrf_token(client)})
 
     assert response.status_code == 404

@@ -115,7 +115,8 @@ def test_instant_check_of_the_quiz_script_works_for_practice(real_app, real_clie
     question = family.questions[0]
     response = real_client.post(
         f"/api/v1/quizzes/{family.slug}/questions/{question.id}/check",
-        json={"answer": question.correct_answer}, headers={"X-CSRF-Token": csrf_token(real_client)})
+        json={"answer": question.correct_answer, "client_attempt_id": "family-attempt-1"},
+        headers={"X-CSRF-Token": csrf_token(real_client)})
     assert response.status_code == 200, response.text
     assert response.json()["correct"] is True
     assert f'href="{question.section_url}"' in response.json()["feedback_html"]

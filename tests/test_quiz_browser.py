@@ -108,3 +108,115 @@ def test_api_docs_render_from_local_assets(page, live_server):
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock", has_text="/api/v1/quizzes/{slug}/attempts").count() == 1
     assert outside == []
+
+
+# --- issue 9: a learner cannot see a key and then change that answer in a graded attempt
+
+def answer_with_mouse(page, question, response) -> None:
+    if question.type == "matrix":
+        for row_id, value in response.items():
+            page.select_option(f"#{question.id}--{row_id}", value)
+    else:
+        for choice_id in response:
+            page.check(f"#{question.id}--{choice_id}")
+
+
+def stored_response(database_url: str, question_id: str):
+    from sqlalchemy import create_engine
+    from sqlmodel import Session, select
+
+    from app.models import Answer
+
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return session.exec(select(Answer.response)
+                                .where(Answer.question_id == question_id)).all()
+    finally:
+        engine.dispose()
+
+
+def test_immediate_check_shows_the_key_and_the_answer_cannot_be_changed(page, live_server,
+                                                                          database_url):
+    quiz = GUIDE.quiz("how-it-works")
+    assert quiz.behaviour == "immediate"
+    first = next(q for q in quiz.questions if q.type == "single")
+    wrong = wrong_answer(first)
+    page.goto(f"{live_server}{quiz.url}")
+    answer_with_mouse(page, first, wrong)
+
+    fieldset = page.locator(f"#q-{first.id}")
+    fieldset.locator("button.quiz-check").click()
+
+    feedback = page.locator(f"#q-{first.id}-feedback")
+    expect(feedback).to_contain_text("Correct answer")  # the key is shown...
+    expect(page.locator(f"#{first.id}--{wrong[0]}")).to_be_disabled()  # ...and the answer locked
+    assert fieldset.locator("button.quiz-check").count() == 0
+    expect(fieldset.locator(".quiz-locked-note")).to_be_visible()
+
+    # Coming back resumes the attempt, still locked, with its feedback.
+    page.reload()
+    expect(page.locator(f"#{first.id}--{wrong[0]}")).to_be_checked()
+    expect(page.locator(f"#{first.id}--{wrong[0]}")).to_be_disabled()
+    expect(page.locator(f"#q-{first.id}-feedback")).to_contain_text("Correct answer")
+
+    # Force the field open (as devtools could) and pick the key, answer the rest, submit.
+    key = first.correct_answer[0]
+    page.evaluate("""id => { for (const i of document.querySelectorAll(`#q-${id} input`)) {
+        i.disabled = false; } }""", first.id)
+    page.check(f"#{first.id}--{key}")
+    for question in quiz.questions:
+        if question.id != first.id:
+            answer_with_mouse(page, question, question.correct_answer)
+    with page.expect_navigation():
+        page.locator("form.quiz-form .quiz-actions button[type=submit]").click()
+
+    assert "/quiz/attempts/" in page.url
+    expect(page.locator(f"#review-{first.id} .quiz-verdict")).to_contain_text("Not quite")
+    assert stored_response(database_url, first.id) == [wrong]
+
+
+def test_deferred_final_quiz_has_no_check_button(page, live_server):
+    quiz = GUIDE.quiz("faq")
+    assert quiz.behaviour == "deferred"
+
+    page.goto(f"{live_server}{quiz.url}")
+
+    expect(page.locator("fieldset.quiz-question").first).to_be_visible()
+    assert page.locator("button.quiz-check, button[name=check]").count() == 0
+    assert page.get_by_role("button", name="Check").count() == 0
+    assert page.goto(f"{live_server}{quiz.practice_url}").status == 404
+
+
+def test_check_of_an_unanswered_question_says_so_visibly(page, live_server):
+    quiz = GUIDE.quiz("how-it-works")
+    page.goto(f"{live_server}{quiz.url}")
+    first = quiz.questions[0]
+    assert first.type == "matrix"
+    page.select_option(f"#{first.id}--{first.rows[0].id}", "customer")  # one row of several
+
+    page.locator(f"#q-{first.id} button.quiz-check").click()
+
+    error = page.locator(f"#q-{first.id} .quiz-check-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Choose an answer for every row before checking")
+    expect(page.locator("#quiz-status")).to_contain_text("choose an answer")
+    assert page.locator(f"#q-{first.id} button.quiz-check").is_enabled()
+    assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))
+
+
+def test_practice_reveals_freely_and_stays_open(page, live_server, database_url):
+    quiz = GUIDE.quiz("how-it-works")
+    question = next(q for q in quiz.questions if q.type == "single")
+    page.goto(f"{live_server}{quiz.practice_url}")
+
+    answer_with_mouse(page, question, wrong_answer(question))
+    page.locator(f"#q-{question.id} button.quiz-check").click()
+    expect(page.locator(f"#q-{question.id}-feedback")).to_contain_text("Correct answer")
+    answer_with_mouse(page, question, question.correct_answer)  # still open in practice
+    page.locator(f"#q-{question.id} button.quiz-check").click()
+    expect(page.locator("#quiz-status")).to_contain_text("correct.")
+
+    assert stored_response(database_url, question.id) == []  # no graded answer stored
+    page.goto(f"{live_server}/progress")
+    expect(page.locator(f"#practice-{quiz.slug} td").first).to_have_text("2")

@@ -27,6 +27,8 @@ def test_load_quizzes_reads_every_question_type():
                                      "operating-system": "microsoft"}
     assert matrix.section_url == "/chapters/alpha#the-matrix"
     assert guide.quiz("beta").pass_percent == 50
+    assert (alpha.behaviour, guide.quiz("beta").behaviour) == ("deferred", "immediate")
+    assert alpha.practice is True  # the default
     assert guide.quiz("gamma") is None
 
 
@@ -46,6 +48,8 @@ def test_question_version_changes_only_with_the_question(content):
     ("section: alpha#first", "section: alpha#missing", 7, "no anchor #missing"),
     ("- {id: microsoft, text: Microsoft, correct: true}", "- {id: microsoft, text: Microsoft}",
      4, "no correct answer"),
+    ("title: Alpha quiz", "title: Alpha quiz\nbehaviour: instant", 3,
+     "behaviour: Input should be 'deferred' or 'immediate'"),
 ])
 def test_check_reports_quiz_errors_with_file_and_line(content, old, new, line, message):
     replace_in(content / "quizzes" / "alpha.yaml", old, new)
@@ -79,7 +83,7 @@ def test_check_rejects_duplicate_question_ids_across_quizzes(content):
 
     errors = errors_of(content)
 
-    assert any("beta.yaml:5:" in e and "duplicate question id 'alpha-single'" in e
+    assert any("beta.yaml:6:" in e and "duplicate question id 'alpha-single'" in e
                and "alpha.yaml:4" in e for e in errors), errors
 
 

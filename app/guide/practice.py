@@ -17,7 +17,7 @@ from pathlib import Path
 from app.guide.baseline_vocabulary import ATTRIBUTION, DATA_DATE
 from app.guide.baselines import Feature, ServiceBaseline
 from app.guide.quizzes import DEFAULT_PASS_PERCENT, Choice, Question, Quiz
-from app.guide.vocabulary import PARTIES, PARTY_LABELS
+from app.guide.vocabulary import IMMEDIATE, PARTIES, PARTY_LABELS
 
 FAMILY_PREFIX = "service-family-"
 PRACTICE_URL = "/services/practice"
@@ -151,7 +151,8 @@ def family_quiz(name: str, services: list[ServiceBaseline], path: Path) -> Quiz 
     if len(picked) < MIN_QUESTIONS:
         return None
     picked.sort(key=lambda c: c.rank(slug + "|order"))
-    return Quiz(slug=slug, title=f"Practice: {name}", chapter_slug="",
+    # Immediate feedback (checks are final for the attempt): practice, yet analysed fairly.
+    return Quiz(slug=slug, title=f"Practice: {name}", chapter_slug="", behaviour=IMMEDIATE,
                 pass_percent=DEFAULT_PASS_PERCENT,
                 questions=tuple(_question(c, prefix="svc") for c in picked), path=path,
                 page_url=f"{PRACTICE_URL}/{slug.removeprefix(FAMILY_PREFIX)}")

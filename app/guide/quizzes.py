@@ -14,7 +14,7 @@ from app.guide.errors import ContentError
 from app.guide.matrix import Matrix
 from app.guide.rendering import MarkdownRenderer
 from app.guide.textfile import read_text
-from app.guide.vocabulary import PARTIES
+from app.guide.vocabulary import DEFERRED, IMMEDIATE, PARTIES, Behaviour
 from app.guide.yamlfile import ContentErrorList, line_of, parse_yaml, validate
 
 QuestionType = Literal["single", "multiple", "true_false", "matrix"]
@@ -82,6 +82,8 @@ class QuizSpec(_Strict):
     chapter: str = ID
     title: str = Field(min_length=1, max_length=120)
     pass_percent: float = Field(default=DEFAULT_PASS_PERCENT, gt=0, le=100)
+    behaviour: Behaviour = DEFERRED
+    practice: bool = True
     questions: list[QuestionSpec] = Field(min_length=1)
 
 
@@ -136,10 +138,21 @@ class Quiz:
     questions: tuple[Question, ...]
     path: Path
     page_url: str = ""  # where it is taken, when not its chapter's quiz page (practice)
+    behaviour: str = DEFERRED  # see app/guide/vocabulary.py
+    practice: bool = True  # whether /chapters/{slug}/practice is open
 
     @property
     def url(self) -> str:
         return self.page_url or f"/chapters/{self.slug}/quiz"
+
+    @property
+    def practice_url(self) -> str:
+        return f"/chapters/{self.slug}/practice"
+
+    @property
+    def checks_are_final(self) -> bool:
+        """Immediate feedback: a checked answer is stored and final for the attempt."""
+        return self.behaviour == IMMEDIATE
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -161,7 +174,8 @@ def load_quiz(path: Path, renderer: MarkdownRenderer, chapters: Mapping[str, Cha
         _build_question(q, line_of(data, ("questions", i)), renderer, matrix)
         for i, q in enumerate(spec.questions))
     return Quiz(slug=spec.chapter, title=spec.title, chapter_slug=spec.chapter,
-                pass_percent=spec.pass_percent, questions=questions, path=path)
+                pass_percent=spec.pass_percent, questions=questions, path=path,
+                behaviour=spec.behaviour, practice=spec.practice)
 
 
 def _cross_check(spec: QuizSpec, data, path: Path, chapters: Mapping[str, Chapter] | None,

@@ -17,6 +17,11 @@ PARTY_ICONS = {"customer": "■", "microsoft": "□", "shared": "◩"}
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_PATTERN = re.compile(SLUG)
 
+# Question behaviours (after Moodle's): when a graded quiz gives feedback. `deferred`: after
+# submission only. `immediate`: a per-question Check whose answer is then final for the attempt.
+DEFERRED, IMMEDIATE = "deferred", "immediate"
+Behaviour = Literal["deferred", "immediate"]
+
 # A client's id for one attempt (a UUID, say): replaying it stores nothing new.
 CLIENT_ATTEMPT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Request, Response
 
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.guide import Question, Quiz
 from app.guide.quizzes import MATRIX_OPTIONS
-from app.services import attempts, grading
+from app.services import attempt_drafts, grading, practice
 from app.services.attempts import FULL
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
@@ -16,6 +16,7 @@ from app.web.quiz_schemas import (
     CheckCreate,
     CheckPublic,
     ChoicePublic,
+    PracticeCheckCreate,
     QuestionPublic,
     QuestionResult,
     QuizPublic,
@@ -53,16 +54,21 @@ async def show_quiz(slug: str, guide: GuideDep):
 @router.post("/quizzes/{slug}/attempts", response_model=AttemptPublic, status_code=201,
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
-                        **errors(403, 404, 409, 413, 422)})
+                        **errors(403, 404, 409, 413, 422, conflict=(
+                            "client_attempt_id used for another quiz, or another attempt at "
+                            "this quiz is in progress (the detail names its id)"))})
 async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db,
                          settings: SettingsDep, token: SignInToken) -> Response:
-    """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
+    """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id.
+
+    On an `immediate` quiz, the answers checked in this attempt are final: they are taken
+    as stored, any value sent for them is ignored (and they may be left out).
+    """
     quiz = grading.get_quiz(guide, slug)
-    graded = grading.grade_quiz(quiz, body.answers)  # pure and quick: no thread needed
     stored = await db.write(
-        attempts.submit_attempt, token=token, days=settings.session_days, quiz_slug=quiz.slug,
-        client_attempt_id=body.client_attempt_id, kind=FULL, graded=graded,
-        pass_percent=quiz.pass_percent)
+        attempt_drafts.submit_attempt, token=token, days=settings.session_days, quiz=quiz,
+        questions=None, client_attempt_id=body.client_attempt_id, kind=FULL,
+        answers=body.answers, pass_percent=quiz.pass_percent)
     result = attempt_public(quiz, stored.attempt, stored.answers)
     # Serialised here, once: returning the model would make FastAPI validate it a second time.
     response = Response(result.model_dump_json(), status_code=201 if stored.created else 200,
@@ -71,20 +77,74 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
 
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
-             responses=errors(403, 404, 413, 422))
+             responses=errors(403, 404, 409, 413, 422, conflict=(
+                 "A `deferred` quiz (feedback after submission only), an attempt already "
+                 "submitted, or another attempt at this quiz in progress")))
 async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
-                       guide: GuideDep):
-    """Grade one answer for instant feedback; nothing is stored."""
+                       guide: GuideDep, db: Db, settings: SettingsDep,
+                       token: SignInToken) -> Response:
+    """Check one answer of a graded attempt, on an `immediate` quiz only; it becomes final.
+
+    A `deferred` quiz answers 409: it gives feedback after submission. On an `immediate`
+    quiz `client_attempt_id` is required; the first check of a question stores the graded
+    answer in that attempt (made on its first check), and the submission will use it
+    whatever is sent then. Checking the question again returns the stored result
+    (`already_checked: true`). The feedback shows the correct answer.
+    """
     quiz = grading.get_quiz(guide, slug)
+    question = _question_of(quiz, question_id)
+    if quiz.checks_are_final and body.client_attempt_id is None:
+        raise Invalid("An immediate-feedback quiz needs the attempt's client_attempt_id.",
+                      field="client_attempt_id")
+    check = await db.write(attempt_drafts.check_answer, token=token,
+                           days=settings.session_days, quiz=quiz, question=question,
+                           response=body.answer, client_attempt_id=body.client_attempt_id)
+    result = check_public(request, quiz, check.answer, stored_as="attempt",
+                          already_checked=not check.first)
+    return set_sign_in_cookie(_json(result), check.new_token, settings)
+
+
+@router.post("/quizzes/{slug}/practice/questions/{question_id}/check",
+             response_model=CheckPublic, responses=errors(403, 404, 413, 422))
+async def check_practice_answer(slug: str, question_id: str, body: PracticeCheckCreate,
+                                request: Request, guide: GuideDep, db: Db,
+                                settings: SettingsDep, token: SignInToken) -> Response:
+    """Check one answer in practice mode, as often as you like; the feedback shows the key.
+
+    Every check is stored as practice: it shows on /progress as practice and never counts
+    toward best scores, passes, the cohort dashboard, item analysis or exports of attempts.
+    404 for a quiz without practice mode (`practice: false` in its file).
+    """
+    quiz = practice.get_practice_quiz(guide, slug)
+    question = _question_of(quiz, question_id)
+    check = await db.write(practice.check_practice, token=token, days=settings.session_days,
+                           quiz=quiz, question=question, response=body.answer)
+    result = check_public(request, quiz, check.answer, stored_as="practice")
+    return set_sign_in_cookie(_json(result), check.new_token, settings)
+
+
+def check_public(request: Request, quiz: Quiz, answer, *, stored_as: str,
+                 already_checked: bool = False) -> CheckPublic:
+    """A stored check (checked or practice answer) as the API returns it."""
+    [review] = grading.review_answers(quiz, [answer])
+    feedback = request.app.state.templates.get_template("quiz/_feedback.html")
+    return CheckPublic(question_id=answer.question_id, correct=answer.correct,
+                       score=answer.score, max_score=answer.max_score,
+                       your_answer=answer.response, stored_as=stored_as,
+                       already_checked=already_checked,
+                       feedback_html=feedback.render(review=review,
+                                                     matrix=request.app.state.guide.matrix))
+
+
+def _question_of(quiz: Quiz, question_id: str) -> Question:
     question = quiz.question(question_id)
     if question is None:
-        raise NotFound(f"Quiz {slug!r} has no such question.")
-    graded = grading.grade_answer(question, body.answer)
-    [review] = grading.review_answers(quiz, [graded])
-    feedback = request.app.state.templates.get_template("quiz/_feedback.html")
-    return CheckPublic(question_id=question.id, correct=graded.correct, score=graded.score,
-                       max_score=graded.max_score,
-                       feedback_html=feedback.render(review=review, matrix=guide.matrix))
+        raise NotFound(f"Quiz {quiz.slug!r} has no such question.")
+    return question
+
+
+def _json(model) -> Response:
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def attempt_public(quiz: Quiz, attempt, answers) -> AttemptPublic:

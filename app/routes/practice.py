@@ -1,97 +1,60 @@
-"""Practice generated from the service baselines: a quiz per service family (taken with the
-chapter quizzes' form and result pages) and the lab's sorting exercise (no JavaScript needed)."""
+"""Practice mode as HTML: check any question as often as you like; nothing is graded.
 
-import uuid
+Each check is stored as practice (app/services/practice.py) and never counts toward scores.
+Works without JavaScript (each Check button posts the form); quiz.js checks in place.
+"""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from app.errors import NotFound
-from app.guide import Guide, Quiz
-from app.guide.baseline_vocabulary import ATTRIBUTION
-from app.guide.practice import FAMILY_PREFIX, SORTING_SLUG
-from app.routes.quizzes import grade_and_store, render_attempt, render_quiz
-from app.services import sorting
+from app.guide import Quiz
+from app.routes.quizzes import answers_from_form, field_name, page_chapter
+from app.services import grading, practice
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.rendering import Page
 from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/services/practice", response_class=HTMLResponse)
-async def list_practice(page: PageDep, guide: GuideDep):
-    families = [q for q in guide.practice.values() if q.slug.startswith(FAMILY_PREFIX)]
-    return page.render("practice/index.html", {
-        "families": families, "sorting": guide.practice.get(SORTING_SLUG),
-        "attribution": ATTRIBUTION})
+@router.get("/chapters/{slug}/practice", response_class=HTMLResponse)
+async def show_practice(slug: str, page: PageDep, guide: GuideDep):
+    quiz = practice.get_practice_quiz(guide, slug)
+    return _render(page, quiz)
 
 
-@router.get("/services/practice/{family}", response_class=HTMLResponse)
-async def show_family_quiz(family: str, page: PageDep, guide: GuideDep, db: Db,
-                           retry: int | None = None):
-    return await render_quiz(page, db, _family(guide, family), retry=retry)
-
-
-@router.post("/services/practice/{family}", response_class=HTMLResponse)
-async def submit_family_quiz(family: str, page: PageDep, guide: GuideDep, db: Db,
-                             form: FormDep, settings: SettingsDep, token: SignInToken):
-    return await grade_and_store(page, db, form, settings, token, _family(guide, family))
-
-
-@router.get("/services/practice/{family}/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_family_attempt(family: str, attempt_id: int, page: PageDep, guide: GuideDep,
-                              db: Db):
-    return await render_attempt(page, db, _family(guide, family), attempt_id)
-
-
-@router.get("/lab/sorting", response_class=HTMLResponse)
-async def show_sorting(page: PageDep, guide: GuideDep):
-    return _render_sorting(page, _sorting(guide), values={}, missing=(),
-                           client_attempt_id=uuid.uuid4().hex)
-
-
-@router.post("/lab/sorting", response_class=HTMLResponse)
-async def submit_sorting(page: PageDep, guide: GuideDep, db: Db, form: FormDep,
+@router.post("/chapters/{slug}/practice", response_class=HTMLResponse)
+async def check_practice(slug: str, page: PageDep, guide: GuideDep, db: Db, form: FormDep,
                          settings: SettingsDep, token: SignInToken):
-    quiz = _sorting(guide)
-    submission = sorting.parse_sorting(quiz, form.single_values())
-    if submission.missing:
-        return _render_sorting(page, quiz, values=submission.answers,
-                               missing=submission.missing,
-                               client_attempt_id=submission.client_attempt_id, status_code=422)
-    stored = await db.write(sorting.submit_sorting, quiz=quiz, token=token,
-                            days=settings.session_days, submission=submission)
-    response = see_other(f"/lab/sorting/attempts/{stored.attempt.id}")
-    return set_sign_in_cookie(response, stored.new_token, settings)
+    """The no-JavaScript Check of one question (button `check` = its id)."""
+    quiz = practice.get_practice_quiz(guide, slug)
+    check_id = form.text("check", max_length=80)
+    if not check_id:
+        return see_other(quiz.practice_url)  # nothing to check (Enter in the form)
+    question = quiz.question(check_id)
+    if question is None:
+        raise NotFound(f"Quiz {quiz.slug!r} has no such question.")
+    answers = answers_from_form(list(quiz.questions), form)
+    if grading.missing_questions([question], answers):
+        return _render(page, quiz, answers=answers, unanswered=question.id, status_code=422)
+    check = await db.write(practice.check_practice, token=token, days=settings.session_days,
+                           quiz=quiz, question=question, response=answers[question.id])
+    [review] = grading.review_answers(quiz, [check.answer])
+    response = _render(page, quiz, answers=answers, feedback={question.id: review},
+                       just_checked=question.id)
+    return set_sign_in_cookie(response, check.new_token, settings)
 
 
-@router.get("/lab/sorting/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_sorting_result(attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
-    quiz = _sorting(guide)
-    result = await db.read(sorting.review_sorting, quiz=quiz, learner=page.viewer,
-                           attempt_id=attempt_id)
-    return page.render("lab/sorting_result.html", {"quiz": quiz, "result": result,
-                                                   "attribution": ATTRIBUTION})
-
-
-def _render_sorting(page, quiz: Quiz, *, values, missing, client_attempt_id, status_code=200):
-    return page.render("lab/sorting.html", {
-        "quiz": quiz, "values": values, "missing": [quiz.question(m) for m in missing],
-        "client_attempt_id": client_attempt_id, "attribution": ATTRIBUTION},
+def _render(page: Page, quiz: Quiz, *, answers=None, feedback=None, unanswered=None,
+            just_checked=None, status_code=200):
+    return page.render(
+        "quiz/quiz.html",
+        {"quiz": quiz, "chapter": page_chapter(page, quiz), "questions": list(quiz.questions),
+         "retry_of": None, "answers": answers or {}, "missing": (), "client_attempt_id": None,
+         "mode": "practice", "form_action": quiz.practice_url, "locked": {},
+         "feedback": feedback or {}, "unanswered": unanswered, "just_checked": just_checked,
+         "matrix": page.request.app.state.guide.matrix, "field_name": field_name},
         status_code=status_code)
-
-
-def _family(guide: Guide, family: str) -> Quiz:
-    quiz = guide.practice.get(FAMILY_PREFIX + family)
-    if quiz is None:
-        raise NotFound(f"There is no practice quiz for the service family {family[:60]!r}.")
-    return quiz
-
-
-def _sorting(guide: Guide) -> Quiz:
-    quiz = guide.practice.get(SORTING_SLUG)
-    if quiz is None:
-        raise NotFound("This guide has no service baselines to sort.")
-    return quiz

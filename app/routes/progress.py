@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.services import progress, reading
+from app.services import practice, progress, reading
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken, Viewer
 
@@ -46,8 +46,17 @@ class PositionIn(BaseModel):
 
 @router.get("/progress", response_class=HTMLResponse, include_in_schema=False)
 async def show_progress(page: PageDep, db: Db, guide: GuideDep):
-    summary = await db.read(progress.learner_progress, learner=page.viewer, guide=guide)
-    return page.render("progress/show.html", {"progress": summary})
+    summary, practised = await db.read(_progress_and_practice, learner=page.viewer,
+                                       guide=guide)
+    return page.render("progress/show.html", {"progress": summary, "practised": practised})
+
+
+def _progress_and_practice(session, *, learner, guide):
+    """The summary, and the practice per quiz (shown apart: it never counts)."""
+    practised = practice.practice_summary(session, learner_id=learner.id if learner else None)
+    titled = [(guide.quiz(p.quiz_slug), p) for p in practised]
+    return (progress.learner_progress(session, learner=learner, guide=guide),
+            [(quiz, p) for quiz, p in titled if quiz is not None])
 
 
 @router.get("/api/v1/me/progress", response_model=ProgressPublic, tags=["progress"])

@@ -17,7 +17,7 @@ from app.db import Database
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from app.models import Attempt, ChapterVisit, LoginFailure, User
 from app.models.types import utcnow
-from app.services import attempts, sign_ins
+from app.services import attempt_drafts, attempts, practice, sign_ins
 from app.services.passwords import MAX_PASSWORD, Passwords
 
 MIN_PASSWORD = 10
@@ -194,14 +194,16 @@ def _clear_failures(session: Session, *, email: str) -> None:
 # --- merging an anonymous learner into an account
 
 def merge_users(session: Session, *, source: User, target: User) -> None:
-    """Move `source`'s chapter visits and attempts to `target`, rebuild `target`'s summaries
-    and delete `source`. Does not commit."""
+    """Move `source`'s chapter visits, attempts (in progress too) and practice to `target`,
+    rebuild `target`'s summaries and delete `source`. Does not commit."""
     _merge_visits(session, source_id=source.id, target_id=target.id)
     target_ids = select(Attempt.client_attempt_id).where(Attempt.learner_id == target.id)
     # A client_attempt_id both learners used is the same submission: keep the account's.
     session.exec(update(Attempt).where(
         Attempt.learner_id == source.id, Attempt.client_attempt_id.not_in(target_ids),
     ).values(learner_id=target.id))
+    attempt_drafts.move_drafts(session, source_id=source.id, target_id=target.id)
+    practice.move_practice(session, source_id=source.id, target_id=target.id)
     if source.last_chapter_slug and source.last_active_at > target.last_active_at:
         target.last_chapter_slug = source.last_chapter_slug
         target.last_section = source.last_section

@@ -19,6 +19,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
+from app.services import attempt_drafts, practice
 
 EXPORT_FORMAT = "azure-guide-learner-export/1"
 
@@ -44,6 +45,8 @@ def export_learner_data(session: Session, *, learner: User) -> dict:
         "chapter_visits": _visits(session, learner_id),
         "quiz_progress": _quiz_progress(session, learner_id),
         "attempts": _attempts(session, learner_id),
+        "attempts_in_progress": attempt_drafts.export_drafts(session, learner_id=learner_id),
+        "practice_answers": practice.export_practice(session, learner_id=learner_id),
         "cohorts": _cohorts(session, learner_id),
         "sessions": [
             {"created_at": _iso(s.created_at), "expires_at": _iso(s.expires_at)}

@@ -95,6 +95,14 @@ class AttemptPublic(BaseModel):
 
 class CheckCreate(_In):
     answer: SubmittedAnswer
+    client_attempt_id: str | None = Field(
+        default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="required on an `immediate` quiz: the attempt this answer becomes final "
+                    "in (the same id the submission will use)")
+
+
+class PracticeCheckCreate(_In):
+    answer: SubmittedAnswer
 
 
 class CheckPublic(BaseModel):
@@ -102,7 +110,17 @@ class CheckPublic(BaseModel):
     correct: bool
     score: float
     max_score: float
-    feedback_html: str = Field(description="the same feedback the result page shows")
+    your_answer: Answer = Field(
+        description="the graded answer; on an immediate quiz the stored first check of this "
+                    "question, which is final (it may differ from the answer just sent)")
+    stored_as: Literal["attempt", "practice"] = Field(
+        description="`attempt`: kept in the attempt in progress and final; `practice`: kept as "
+                    "practice, which never counts toward scores, passes or reports")
+    already_checked: bool = Field(
+        default=False, description="true when this question had been checked in this attempt: "
+                                   "the stored result is returned and nothing changes")
+    feedback_html: str = Field(description="the same feedback the result page shows, correct "
+                                           "answer included")
 
 
 class ErrorPublic(BaseModel):
@@ -110,9 +128,9 @@ class ErrorPublic(BaseModel):
     field: str | None = None
 
 
-def errors(*statuses: int) -> dict:
+def errors(*statuses: int, conflict: str = "client_attempt_id used for another quiz") -> dict:
     """OpenAPI documentation of the error responses a route can give."""
     described = {401: "Sign-in needed", 403: "Missing or wrong CSRF token",
-                 404: "Unknown quiz or question", 409: "client_attempt_id used for another quiz",
+                 404: "Unknown quiz or question", 409: conflict,
                  413: "Request body too large", 422: "Invalid input (`field` names it)"}
     return {s: {"model": ErrorPublic, "description": described[s]} for s in statuses}
