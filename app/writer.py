@@ -1,0 +1,294 @@
+"""The one write path: every state-changing unit of work goes through a `Writer`.
+
+A unit of work is a function `unit(session, *args, **kwargs)` that reads and writes through
+the ORM `session` it is given (or through `session.connection()` for Core statements) and
+returns a result. `await writer.run(unit, ...)` (or `writer.run_sync(unit, ...)` from a plain
+thread) returns that result, or raises the unit's exception, to its caller and only to it.
+
+Durability contract: a caller gets its result only after the COMMIT that contains its unit has
+returned. With SQLite's synchronous=FULL (app/db.py) that means on disk: an acknowledged unit
+survives a crash or a power cut. A unit never commits: `session.commit()` inside a unit only
+flushes, and `session.rollback()` only undoes the unit's own work so far.
+
+SQLite: group commit. One writer thread per process owns one connection. It waits for work,
+takes everything queued meanwhile (up to `max_batch` units), runs `BEGIN IMMEDIATE`, each unit
+in a SAVEPOINT of its own, then one COMMIT, and only then answers every caller of the batch.
+One fsync serves the whole batch, so throughput grows with load while a unit waits at most
+for the batch before it and its own. A unit that raises rolls back to its savepoint: the
+rest of its batch is stored, and it gets a fresh Session, so the ORM identity map never
+leaks from one unit to the next. If BEGIN or COMMIT fails (or SQLite abandons the
+transaction), nothing of the batch is stored and every unit in it gets that error.
+Several processes (uvicorn workers) share one file, and their writers take turns through an
+flock on `<database>.write-lock` held from BEGIN to COMMIT: the kernel wakes the next writer
+the moment the lock is free, where SQLite's busy handler would poll with sleeps of up to
+100 ms (a bad p99). Without fcntl (Windows) the busy timeout alone serialises them.
+
+PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
+its own, in a thread pool as large as the engine's connection pool, and is answered after
+its COMMIT. The server already groups the WAL flushes of concurrent commits, and row locks
+let units that touch different rows proceed in parallel, so batching would only add waiting.
+
+Cancelling the task that awaits `run()` does not withdraw a unit that has started: it may
+still be stored (a replay with the same client id finds it).
+"""
+
+import asyncio
+import contextlib
+import gc
+import queue
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from app.db import BEGIN_OPTION
+
+try:  # Only POSIX has flock; elsewhere processes fall back to SQLite's busy timeout.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+MAX_BATCH = 256
+_STOP = object()  # queued by close(): the writer thread finishes what came before, then ends
+
+
+class UnitSession(Session):
+    """A unit's ORM session: the writer, not the unit, ends its transaction.
+
+    commit() only flushes, so a service written for a session of its own ("commits once, at
+    its end") runs unchanged as a unit, yet nothing is durable before the batch's COMMIT and a
+    unit that raises after its commit() is still rolled back whole.
+    """
+
+    def commit(self) -> None:
+        self.flush()
+
+    def finish(self) -> None:
+        """Flush and end the unit's transaction (RELEASE its savepoint, or COMMIT on PostgreSQL)."""
+        super().commit()
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    """A queued unit and where its outcome goes once its batch has committed."""
+
+    unit: Callable
+    args: tuple
+    kwargs: dict
+    future: Any  # an asyncio.Future of `loop`, or a concurrent.futures.Future when loop is None
+    loop: asyncio.AbstractEventLoop | None = None
+    result: Any = None
+    error: BaseException | None = field(default=None)
+
+
+class Writer:
+    """Runs units of work against `engine`, durably, one process-wide write path."""
+
+    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH):
+        self.engine = engine
+        self.max_batch = max_batch
+        self.batches = engine.dialect.name == "sqlite"
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._gate = threading.Lock()  # makes "closed?" and "queue it" one step
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def start(self) -> "Writer":
+        if self.batches:
+            self._thread = threading.Thread(target=self._write_batches, name="writer", daemon=True)
+            self._thread.start()
+        else:
+            size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 5
+            self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="writer")
+        return self
+
+    def close(self) -> None:
+        """Finish every unit already submitted, then stop. Later calls do nothing."""
+        with self._gate:
+            if self._closed:
+                return
+            self._closed = True
+            if self._thread is not None:
+                self._queue.put(_STOP)
+        if self._thread is not None:
+            self._thread.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    async def run(self, unit: Callable, /, *args, **kwargs) -> Any:
+        """`unit(session, *args, **kwargs)`'s result, once the COMMIT containing it returned."""
+        loop = asyncio.get_running_loop()
+        if not self.batches:
+            self._check_open()
+            return await loop.run_in_executor(self._pool, _transact, self.engine, unit, args,
+                                              kwargs)
+        future = loop.create_future()
+        self._submit(_Job(unit, args, kwargs, future, loop))
+        return await future
+
+    def run_sync(self, unit: Callable, /, *args, **kwargs) -> Any:
+        """As run(), for a plain thread (CLI, tests, sync routes); blocks until committed."""
+        if not self.batches:
+            self._check_open()
+            return _transact(self.engine, unit, args, kwargs)
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("a unit of work cannot wait for another one: it would wait forever")
+        future: Future = Future()
+        self._submit(_Job(unit, args, kwargs, future))
+        return future.result()
+
+    def _check_open(self) -> None:
+        if self._closed or (self._thread is None and self._pool is None):
+            raise RuntimeError("the writer is not running (start() it; close() stops it)")
+
+    def _submit(self, job: _Job) -> None:
+        with self._gate:
+            self._check_open()
+            self._queue.put(job)
+
+    # --- SQLite: the writer thread
+
+    def _write_batches(self) -> None:
+        try:
+            with contextlib.closing(_WriteTurn(self.engine.url.database)) as turn, \
+                    self.engine.connect() as connection:
+                connection = connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+                stopping = False
+                while not stopping:
+                    jobs, stopping = self._take_batch()
+                    if jobs:
+                        with turn:
+                            _commit_batch(connection, jobs)
+                        _answer(jobs)
+        except BaseException as error:  # the thread is dying: nobody may wait for it forever
+            self._refuse_queued(error)
+            raise
+
+    def _refuse_queued(self, error: BaseException) -> None:
+        with self._gate:
+            self._closed = True
+        failed = []
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is not _STOP:
+                job.error = RuntimeError(f"the writer stopped: {error!r}")
+                failed.append(job)
+        _answer(failed)
+
+    def _take_batch(self) -> tuple[list[_Job], bool]:
+        """Wait for one unit, then take whatever else is queued; True once close() was called."""
+        item = self._queue.get()
+        jobs: list[_Job] = []
+        while item is not _STOP:
+            if not item.future.cancelled():  # its caller gave up before it ran: skip it
+                jobs.append(item)
+            if len(jobs) >= self.max_batch:
+                return jobs, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return jobs, False
+        return jobs, True
+
+
+def _commit_batch(connection: Connection, jobs: list[_Job]) -> None:
+    """One transaction, one savepoint per unit; on BEGIN/COMMIT failure every unit fails."""
+    try:
+        with connection.begin():
+            for job in jobs:
+                _run_in_savepoint(connection, job)
+    except Exception as error:  # nothing of this batch is stored
+        for job in jobs:
+            job.result, job.error = None, error
+
+
+def _run_in_savepoint(connection: Connection, job: _Job) -> None:
+    with UnitSession(bind=connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False) as session:
+        try:
+            job.result = job.unit(session, *job.args, **job.kwargs)
+            session.finish()
+            return
+        except Exception as error:
+            job.error = error
+    # Closing the session rolled back to its savepoint. Some SQLite errors (disk full, I/O)
+    # abandon the whole transaction instead; carrying on would run the rest in autocommit.
+    if not connection.connection.dbapi_connection.in_transaction:
+        raise RuntimeError("SQLite rolled back the batch's transaction") from job.error
+
+
+def _answer(jobs: list[_Job]) -> None:
+    """Hand each outcome to its caller: one wake-up per event loop, not one per unit."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = defaultdict(list)
+    for job in jobs:
+        if job.loop is None:
+            _settle(job)
+        else:
+            by_loop[job.loop].append(job)
+    for loop, group in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(_settle_all, group)
+
+
+def _settle_all(jobs: list[_Job]) -> None:
+    for job in jobs:
+        _settle(job)
+
+
+def _settle(job: _Job) -> None:
+    if job.future.done():  # cancelled meanwhile
+        return
+    if job.error is not None:
+        job.future.set_exception(job.error)
+    else:
+        job.future.set_result(job.result)
+
+
+class _WriteTurn:
+    """The cross-process queue for SQLite's write lock: an flock held from BEGIN to COMMIT."""
+
+    def __init__(self, database: str | None):
+        on_disk = fcntl is not None and database and database != ":memory:"
+        self.file = open(f"{database}.write-lock", "a") if on_disk else None  # noqa: SIM115
+
+    def __enter__(self) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+# --- PostgreSQL: a transaction per unit
+
+
+def _transact(engine: Engine, unit: Callable, args: tuple, kwargs: dict) -> Any:
+    with UnitSession(engine, expire_on_commit=False) as session:
+        result = unit(session, *args, **kwargs)
+        session.finish()
+    return result
+
+
+def freeze_startup_garbage() -> None:
+    """Call once start-up is done (content loaded, app built), in each worker process.
+
+    gc.freeze() moves every object alive now to a generation the collector never scans; the
+    long-lived start-up heap (the Guide, templates, SQLAlchemy's caches) then costs nothing in
+    the full collections that the write path's many short-lived objects trigger.
+    """
+    gc.collect()
+    gc.freeze()
