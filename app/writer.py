@@ -93,6 +93,8 @@ class Writer:
         self.engine = engine
         self.max_batch = max_batch
         self.batches = engine.dialect.name == "sqlite"
+        if self.batches:
+            _send_savepoints_to_driver(engine)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._gate = threading.Lock()  # makes "closed?" and "queue it" one step
         self._closed = False
@@ -224,6 +226,26 @@ def _run_in_savepoint(connection: Connection, job: _Job) -> None:
     # abandon the whole transaction instead; carrying on would run the rest in autocommit.
     if not connection.connection.dbapi_connection.in_transaction:
         raise RuntimeError("SQLite rolled back the batch's transaction") from job.error
+
+
+def _send_savepoints_to_driver(engine: Engine) -> None:
+    """SAVEPOINT, RELEASE and ROLLBACK TO as plain text on the sqlite3 connection.
+
+    SQLAlchemy compiles each savepoint statement anew: that was 90 of the 144 µs a unit cost
+    the writer thread, which holds SQLite's write lock for every process meanwhile. The names
+    are SQLAlchemy's own (sa_savepoint_N), so the text is safe; it applies to every connection
+    of `engine` and only skips SQLAlchemy's statement logging for these three statements.
+    """
+    dialect = engine.dialect
+
+    def send(connection: Connection, sql: str) -> None:
+        connection.connection.driver_connection.execute(sql)
+
+    dialect.do_savepoint = lambda connection, name: send(connection, f"SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda connection, name: send(
+        connection, f"RELEASE SAVEPOINT {name}")
+    dialect.do_rollback_to_savepoint = lambda connection, name: send(
+        connection, f"ROLLBACK TO SAVEPOINT {name}")
 
 
 def _answer(jobs: list[_Job]) -> None:
