@@ -35,12 +35,13 @@ still be stored (a replay with the same client id finds it).
 import asyncio
 import contextlib
 import gc
+import logging
 import queue
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -53,6 +54,7 @@ try:  # Only POSIX has flock; elsewhere processes fall back to SQLite's busy tim
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
+logger = logging.getLogger(__name__)
 MAX_BATCH = 256
 _STOP = object()  # queued by close(): the writer thread finishes what came before, then ends
 
@@ -83,7 +85,7 @@ class _Job:
     future: Any  # an asyncio.Future of `loop`, or a concurrent.futures.Future when loop is None
     loop: asyncio.AbstractEventLoop | None = None
     result: Any = None
-    error: BaseException | None = field(default=None)
+    error: BaseException | None = None
 
 
 class Writer:
@@ -157,6 +159,7 @@ class Writer:
     # --- SQLite: the writer thread
 
     def _write_batches(self) -> None:
+        jobs: list[_Job] = []
         try:
             with contextlib.closing(_WriteTurn(self.engine.url.database)) as turn, \
                     self.engine.connect() as connection:
@@ -168,23 +171,16 @@ class Writer:
                         with turn:
                             _commit_batch(connection, jobs)
                         _answer(jobs)
-        except BaseException as error:  # the thread is dying: nobody may wait for it forever
-            self._refuse_queued(error)
-            raise
-
-    def _refuse_queued(self, error: BaseException) -> None:
-        with self._gate:
-            self._closed = True
-        failed = []
-        while True:
-            try:
-                job = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if job is not _STOP:
-                job.error = RuntimeError(f"the writer stopped: {error!r}")
-                failed.append(job)
-        _answer(failed)
+        except Exception as error:  # the thread is dying: nobody may wait for it forever
+            with self._gate:
+                self._closed = True
+            while not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+            jobs = [job for job in jobs if job is not _STOP]
+            for job in jobs:
+                job.result, job.error = None, RuntimeError(f"the writer stopped: {error!r}")
+            _answer(jobs)
+            logger.exception("the writer thread stopped; this process can no longer write")
 
     def _take_batch(self) -> tuple[list[_Job], bool]:
         """Wait for one unit, then take whatever else is queued; True once close() was called."""
@@ -258,12 +254,7 @@ def _answer(jobs: list[_Job]) -> None:
             by_loop[job.loop].append(job)
     for loop, group in by_loop.items():
         with contextlib.suppress(RuntimeError):  # that loop is closed: nobody is waiting
-            loop.call_soon_threadsafe(_settle_all, group)
-
-
-def _settle_all(jobs: list[_Job]) -> None:
-    for job in jobs:
-        _settle(job)
+            loop.call_soon_threadsafe(lambda group=group: [_settle(job) for job in group])
 
 
 def _settle(job: _Job) -> None:

@@ -197,6 +197,18 @@ def test_unit_exception_reaches_only_its_caller_from_run_sync(engine, writer):
     assert sorted(stored_keys(engine)) == ["next", "taken"]
 
 
+def test_a_writer_that_cannot_start_refuses_work_instead_of_hanging(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'gone' / 'writer.db'}")
+    (tmp_path / "gone").rmdir()  # neither the database nor its write-lock file can be opened
+    writer = Writer(engine).start()
+    try:
+        with pytest.raises(RuntimeError):
+            writer.run_sync(add_item, "never")
+    finally:
+        writer.close()
+        engine.dispose()
+
+
 # --- a crash under load (SQLite)
 
 CHILD = """
