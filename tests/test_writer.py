@@ -84,6 +84,37 @@ class Blocker:
         return "blocked"
 
 
+def add_or_find_item(session, key: str) -> tuple[int, bool]:
+    """A replay-safe unit, as save_attempt is: insert, or on a duplicate roll back and find."""
+    try:
+        return add_item(session, key), True
+    except IntegrityError:
+        session.rollback()  # undoes this unit's work only; the unit then goes on
+        found = session.connection().execute(select(ITEMS.c.id).where(ITEMS.c.key == key))
+        return found.scalar_one(), False
+
+
+def load_every_item(session, key: str) -> int:
+    assert not session.identity_map, "a unit starts with an empty identity map"
+    session.add(WriterItem(key=key))
+    return len(session.exec(select(WriterItem)).all())
+
+
+def run_as_one_batch(writer, units) -> list:
+    """Queue `units` (callables taking the writer) behind a blocker, so they share a batch."""
+    async def batch():
+        blocker = Blocker()
+        first = asyncio.ensure_future(writer.run(blocker))
+        await asyncio.to_thread(blocker.running.wait, 10)
+        tasks = [asyncio.ensure_future(unit(writer)) for unit in units]
+        await asyncio.sleep(0.05)
+        blocker.release.set()
+        await first
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    return asyncio.run(batch())
+
+
 def test_concurrent_units_from_tasks_and_threads_are_stored_once(engine, writer):
     def from_thread(n):
         for i in range(25):
@@ -114,19 +145,9 @@ def test_failing_unit_does_not_spoil_its_batch(engine, writer):
         session.commit()
         raise ValueError("changed my mind")
 
-    async def batch():
-        blocker = Blocker()
-        first = asyncio.ensure_future(writer.run(blocker))
-        await asyncio.to_thread(blocker.running.wait, 10)
-        batch = [writer.run(add_item, "before"), writer.run(add_item, "taken"),
-                 writer.run(fails_after_writing), writer.run(add_item_orm, "after")]
-        tasks = [asyncio.ensure_future(unit) for unit in batch]
-        await asyncio.sleep(0.05)  # all four queued behind the blocker
-        blocker.release.set()
-        return [await first] + await asyncio.gather(*tasks, return_exceptions=True)
-
-    blocked, before, duplicate, failed, after = asyncio.run(batch())
-    assert blocked == "blocked"
+    before, duplicate, failed, after = run_as_one_batch(writer, [
+        lambda w: w.run(add_item, "before"), lambda w: w.run(add_item, "taken"),
+        lambda w: w.run(fails_after_writing), lambda w: w.run(add_item_orm, "after")])
     assert isinstance(before, int)
     assert isinstance(duplicate, IntegrityError)
     assert isinstance(failed, ValueError)
@@ -134,6 +155,29 @@ def test_failing_unit_does_not_spoil_its_batch(engine, writer):
     assert sorted(stored_keys(engine)) == ["after", "before", "taken"]
     if writer.batches:
         assert len(commits) == 2  # the blocker's batch, then the other four together
+
+
+def test_a_unit_that_rolls_back_itself_goes_on_and_keeps_its_batch(engine, writer):
+    stored_id = writer.run_sync(add_item, "replayed")
+    commits = count_commits(engine)
+    results = run_as_one_batch(writer, [
+        lambda w: w.run(add_item, "first"),
+        lambda w: w.run(add_or_find_item, "replayed"),
+        lambda w: w.run(add_or_find_item, "new"),
+    ])
+    assert results[1] == (stored_id, False)
+    assert results[2][1] is True
+    assert sorted(stored_keys(engine)) == ["first", "new", "replayed"]
+    if writer.batches:
+        assert len(commits) == 2
+
+
+def test_units_of_one_batch_do_not_share_an_identity_map(engine, writer):
+    results = run_as_one_batch(writer, [
+        lambda w, n=n: w.run(load_every_item, f"orm-{n}") for n in range(5)])
+    assert all(isinstance(result, int) for result in results), results  # no AssertionError
+    if writer.batches:  # one after the other in one transaction: each sees those before it
+        assert results == [1, 2, 3, 4, 5]
 
 
 def test_result_is_delivered_only_after_commit(engine, writer):
