@@ -1,35 +1,35 @@
 """The one write path: every state-changing unit of work goes through a `Writer`.
 
 A unit of work is a function `unit(session, *args, **kwargs)` that reads and writes through
-the ORM `session` it is given (or through `session.connection()` for Core statements) and
-returns a result. `await writer.run(unit, ...)` (or `writer.run_sync(unit, ...)` from a plain
-thread) returns that result, or raises the unit's exception, to its caller and only to it.
+the ORM `session` it is given (or `session.connection()` for Core statements) and returns a
+result. `await writer.run(unit, ...)` (`writer.run_sync(unit, ...)` from a plain thread)
+returns that result, or raises the unit's exception, to its caller and only to it. A unit
+never ends its transaction: `session.commit()` in a unit only flushes, `session.rollback()`
+undoes the unit's own work so far (it may then go on), and it must not call session.begin().
 
 Durability contract: a caller gets its result only after the COMMIT that contains its unit has
 returned. With SQLite's synchronous=FULL (app/db.py) that means on disk: an acknowledged unit
-survives a crash or a power cut. A unit never commits: `session.commit()` inside a unit only
-flushes, and `session.rollback()` only undoes the unit's own work so far.
+survives a crash or a power cut. Nothing else is promised to a caller that gave up (a
+cancelled task): its unit is skipped if it had not started, else it may be stored.
 
 SQLite: group commit. One writer thread per process owns one connection. It waits for work,
-takes everything queued meanwhile (up to `max_batch` units), runs `BEGIN IMMEDIATE`, each unit
-in a SAVEPOINT of its own, then one COMMIT, and only then answers every caller of the batch.
-One fsync serves the whole batch, so throughput grows with load while a unit waits at most
-for the batch before it and its own. A unit that raises rolls back to its savepoint: the
-rest of its batch is stored, and it gets a fresh Session, so the ORM identity map never
-leaks from one unit to the next. If BEGIN or COMMIT fails (or SQLite abandons the
-transaction), nothing of the batch is stored and every unit in it gets that error.
-Several processes (uvicorn workers) share one file, and their writers take turns through an
-flock on `<database>.write-lock` held from BEGIN to COMMIT: the kernel wakes the next writer
-the moment the lock is free, where SQLite's busy handler would poll with sleeps of up to
+takes everything queued meanwhile (up to `max_batch` units), runs BEGIN IMMEDIATE, each unit
+in a SAVEPOINT and a fresh Session of its own (no identity map leaks between units), one
+COMMIT, and only then answers the batch's callers. One fsync serves the whole batch, so
+throughput grows with load. A unit that raises rolls back to its savepoint and the rest of
+its batch is stored; if BEGIN or COMMIT fails (or SQLite abandons the transaction), nothing of
+the batch is stored and every unit in it gets the error. The uvicorn workers' writers take
+turns through an flock on `<database>.write-lock` held from BEGIN to COMMIT: the kernel wakes
+the next one the moment it is free, where SQLite's busy handler polls with sleeps of up to
 100 ms (a bad p99). Without fcntl (Windows) the busy timeout alone serialises them.
+Units run one at a time while every process waits for the lock, so a unit should only run
+statements: grade, build rows and encode JSON before calling run().
 
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
-its own, in a thread pool as large as the engine's connection pool, and is answered after
-its COMMIT. The server already groups the WAL flushes of concurrent commits, and row locks
-let units that touch different rows proceed in parallel, so batching would only add waiting.
-
-Cancelling the task that awaits `run()` does not withdraw a unit that has started: it may
-still be stored (a replay with the same client id finds it).
+its own, in a thread pool as large as the engine's connection pool, answered after its
+COMMIT. The server groups the WAL flushes of concurrent commits itself and row locks let
+units proceed in parallel; batching with savepoints measured no better (650-960 against
+730-810 units/s of 13 rows, 50 concurrent callers, on the 2-core project machine).
 """
 
 import asyncio
