@@ -241,6 +241,30 @@ def test_unit_exception_reaches_only_its_caller_from_run_sync(engine, writer):
     assert sorted(stored_keys(engine)) == ["next", "taken"]
 
 
+def test_a_unit_cannot_wait_for_another_unit(engine, writer):
+    if not writer.batches:
+        pytest.skip("on PostgreSQL a nested unit is simply another transaction")
+
+    def nested(session):
+        return writer.run_sync(add_item, "inner")
+
+    with pytest.raises(RuntimeError, match="wait forever"):
+        writer.run_sync(nested)
+    assert stored_keys(engine) == []
+
+
+def test_without_fcntl_the_writer_still_works(engine, monkeypatch):
+    monkeypatch.setattr("app.writer.fcntl", None)  # as on Windows: SQLite's busy timeout only
+    writer = Writer(engine).start()
+    try:
+        async def many():
+            return await asyncio.gather(*(writer.run(add_item, f"k{i}") for i in range(50)))
+
+        assert len(set(asyncio.run(many()))) == 50
+    finally:
+        writer.close()
+
+
 def test_a_writer_that_cannot_start_refuses_work_instead_of_hanging(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'gone' / 'writer.db'}")
     (tmp_path / "gone").rmdir()  # neither the database nor its write-lock file can be opened
