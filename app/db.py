@@ -21,6 +21,9 @@ from sqlmodel import Session, create_engine
 from app.sqlite_files import create_private_database
 
 WRITE_OPTION = "guide_write_transaction"
+# A connection that queues for its turn itself (app/writer.py) names its BEGIN mode here and
+# bypasses the write gate below.
+BEGIN_OPTION = "guide_sqlite_begin"
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -56,11 +59,13 @@ def make_engine(url: str) -> Engine:
         # A write transaction that reads first cannot wait for the lock when it upgrades
         # (SQLITE_BUSY at once), so writers take it up front with IMMEDIATE; readers stay
         # DEFERRED and never block each other. Writers first queue at the gate (below).
-        write = connection.get_execution_options().get(WRITE_OPTION)
+        options = connection.get_execution_options()
+        write = options.get(WRITE_OPTION)
         if write and gate and not connection.info.get(GATE_HELD):
             gate.acquire()
             connection.info[GATE_HELD] = True
-        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if write else 'DEFERRED'}")
+        mode = options.get(BEGIN_OPTION) or ("IMMEDIATE" if write else "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     @event.listens_for(engine, "checkin")
     def _checkin(_dbapi_connection, record):
