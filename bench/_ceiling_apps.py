@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 
 from app.db import SQLITE_PRAGMAS, make_engine
-from app.models import Learner
+from app.models import User
 from app.services.attempts import save_attempt
 from app.services.grading import GradedAnswer, summarise
 from app.writer import Writer, freeze_startup_garbage
 
 QUIZ_SLUG, PASS_PERCENT = "faq", 70.0
-LEARNER = Learner(id=1)
+LEARNER = User(id=1)
 
 
 def create_app():

@@ -46,12 +46,12 @@ def prepare_database(database: Path) -> None:
     """The app's tables and one learner who submits everything."""
     import app.models  # noqa: F401 - registers the tables
     from app.db import make_engine
-    from app.models import Learner
+    from app.models import User
 
     engine = make_engine(f"sqlite:///{database}")
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
-        session.add(Learner(id=1))
+        session.add(User(id=1))
         session.commit()
     engine.dispose()
 

@@ -5,6 +5,7 @@ Runs on a SQLite file per test, and on PostgreSQL when TEST_DATABASE_URL is set.
 
 import asyncio
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -267,7 +268,8 @@ def test_without_fcntl_the_writer_still_works(engine, monkeypatch):
 
 def test_a_writer_that_cannot_start_refuses_work_instead_of_hanging(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'gone' / 'writer.db'}")
-    (tmp_path / "gone").rmdir()  # neither the database nor its write-lock file can be opened
+    shutil.rmtree(tmp_path / "gone")  # make_engine created it: now neither the database nor
+    # its write-lock file can be opened
     writer = Writer(engine).start()
     try:
         with pytest.raises(RuntimeError):
