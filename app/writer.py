@@ -47,14 +47,15 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from app.db import BEGIN_OPTION
-
 try:  # Only POSIX has flock; elsewhere processes fall back to SQLite's busy timeout.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 logger = logging.getLogger(__name__)
+# An engine execution option naming a SQLite connection's BEGIN mode (app/db.py's make_engine
+# issues BEGIN itself); the writer's connection says IMMEDIATE.
+BEGIN_OPTION = "guide_sqlite_begin"
 MAX_BATCH = 256
 _STOP = object()  # queued by close(): the writer thread finishes what came before, then ends
 
@@ -111,6 +112,11 @@ class Writer:
             size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 5
             self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="writer")
         return self
+
+    @property
+    def closed(self) -> bool:
+        """True after close(), or once the writer thread died (its units got the error)."""
+        return self._closed
 
     def close(self) -> None:
         """Finish every unit already submitted, then stop. Later calls do nothing."""

@@ -58,11 +58,12 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
                          settings: SettingsDep, token: SignInToken) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
     quiz = grading.get_quiz(guide, slug)
-    graded = grading.grade_quiz(quiz, body.answers)  # pure and quick: no thread needed
-    stored = await db.write(
-        attempts.submit_attempt, token=token, days=settings.session_days, quiz_slug=quiz.slug,
-        client_attempt_id=body.client_attempt_id, kind=FULL, graded=graded,
-        pass_percent=quiz.pass_percent)
+    # Grading and the rows are built here (pure and quick): the write only binds them.
+    attempt = attempts.new_attempt(
+        quiz_slug=quiz.slug, client_attempt_id=body.client_attempt_id, kind=FULL,
+        graded=grading.grade_quiz(quiz, body.answers), pass_percent=quiz.pass_percent)
+    stored = await db.write(attempts.submit_attempt, token=token, days=settings.session_days,
+                            attempt=attempt)
     result = attempt_public(quiz, stored.attempt, stored.answers)
     # Serialised here, once: returning the model would make FastAPI validate it a second time.
     response = Response(result.model_dump_json(), status_code=201 if stored.created else 200,

@@ -39,11 +39,12 @@ async def submit_quiz(slug: str, page: PageDep, guide: GuideDep, db: Db, form: F
     if missing := grading.missing_questions(questions, answers):
         return _render_form(page, quiz, questions, retry_of=retry_of, answers=answers,
                             missing=missing, client_id=client_id, status_code=422)
-    graded = grading.grade_quiz(quiz, answers, questions=questions)
-    stored = await db.write(
-        attempts.submit_attempt, token=token, days=settings.session_days, quiz_slug=quiz.slug,
-        client_attempt_id=client_id, kind=RETRY if retry_of else FULL, graded=graded,
+    attempt = attempts.new_attempt(
+        quiz_slug=quiz.slug, client_attempt_id=client_id, kind=RETRY if retry_of else FULL,
+        graded=grading.grade_quiz(quiz, answers, questions=questions),
         pass_percent=quiz.pass_percent)
+    stored = await db.write(attempts.submit_attempt, token=token, days=settings.session_days,
+                            attempt=attempt)
     response = see_other(f"{quiz.url}/attempts/{stored.attempt.id}")
     return set_sign_in_cookie(response, stored.new_token, settings)
 
