@@ -23,12 +23,17 @@ turns through an flock on `<database>.write-lock` held from BEGIN to COMMIT: the
 the next one the moment it is free, where SQLite's busy handler polls with sleeps of up to
 100 ms (a bad p99). Without fcntl (Windows) the busy timeout alone serialises them.
 Units run one at a time while every process waits for the lock, so a unit should only run
-statements: grade, build rows and encode JSON before calling run().
+statements: grade, build rows and encode JSON before calling run(). The writer thread also
+shares the GIL with its process's event loop, so every microsecond of Python in a unit is paid
+again in waiting for it: the quiz submission binds prebuilt rows to `app.db.Prepared`
+statements (compiled once, run on the driver): about half the writer-thread time of the same
+statements through Core, measured in one run.
 
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
-its own, in a thread pool as large as the engine's connection pool, answered after its
-COMMIT. The server groups the WAL flushes of concurrent commits itself and row locks let
-units proceed in parallel; batching with savepoints measured no better (650-960 against
+its own, in a thread pool as large as the engine's connection pool (GUIDE_DATABASE_POOL_SIZE,
+so a unit never opens a connection of its own), answered after its COMMIT. The server groups
+the WAL flushes of concurrent commits itself and row locks let units proceed in parallel;
+batching with savepoints measured no better (650-960 against
 730-810 units/s of 13 rows, 50 concurrent callers, on the 2-core project machine).
 """
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
+from app.db import Prepared
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import utcnow
@@ -65,25 +66,25 @@ def new_attempt(*, quiz_slug: str, client_attempt_id: str, kind: str,
 
 
 # Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
-# Core (compiled once; sqlite3 and psycopg keep them prepared per connection).
+# Core, and run as Prepared statements (app/db.py): compiled once, bound on the driver.
 _ATTEMPT, _ANSWER = Attempt.__table__, Answer.__table__
 _PROGRESS, _LEARNER = QuizProgress.__table__, User.__table__
 _FIND = select(_ATTEMPT).where(_ATTEMPT.c.learner_id == bindparam("b_learner"),
                                _ATTEMPT.c.client_attempt_id == bindparam("b_client_id"))
-_OTHER_FULL = select(_ATTEMPT.c.id).where(
+_OTHER_FULL = Prepared(select(_ATTEMPT.c.id).where(
     _ATTEMPT.c.learner_id == bindparam("b_learner"), _ATTEMPT.c.quiz_slug == bindparam("b_quiz"),
     _ATTEMPT.c.kind == FULL, _ATTEMPT.c.voided_at.is_(None),
-    _ATTEMPT.c.id != bindparam("b_attempt")).limit(1)
-_MARK_FIRST = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("b_attempt"))
-               .values(is_first=True))
-_INSERT_ANSWERS = insert(_ANSWER)
+    _ATTEMPT.c.id != bindparam("b_attempt")).limit(1))
+_MARK_FIRST = Prepared(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("b_attempt"))
+                       .values(is_first=True))
+_INSERT_ANSWERS = Prepared(insert(_ANSWER))
 # last_active_at is for "stuck" flags and the revisit quiet period: minutes are precise enough,
 # and on PostgreSQL an UPDATE that matches nothing takes no row lock, so one learner's
 # concurrent submissions do not queue behind each other's learner row.
 ACTIVE_PRECISION = timedelta(minutes=1)
-_TOUCH_LEARNER = (update(_LEARNER).where(_LEARNER.c.id == bindparam("b_learner"),
-                                         _LEARNER.c.last_active_at < bindparam("b_stale"))
-                  .values(last_active_at=bindparam("b_now")))
+_TOUCH_LEARNER = Prepared(update(_LEARNER).where(_LEARNER.c.id == bindparam("b_learner"),
+                                                 _LEARNER.c.last_active_at < bindparam("b_stale"))
+                          .values(last_active_at=bindparam("b_now")))
 
 
 def _insert_attempt(dialect):
@@ -91,14 +92,14 @@ def _insert_attempt(dialect):
     (or a concurrent twin, once it committed) returns no row; no savepoint needed."""
     statement = dialect.insert(_ATTEMPT).on_conflict_do_nothing(
         index_elements=["learner_id", "client_attempt_id"])
-    return statement.returning(_ATTEMPT.c.id)
+    return Prepared(statement.returning(_ATTEMPT.c.id))
 
 
 def _progress_upsert(dialect):
     """INSERT ... ON CONFLICT DO UPDATE of the summary row (SQLite and PostgreSQL alike)."""
     statement = dialect.insert(_PROGRESS)
     new, old = statement.excluded, _PROGRESS.c
-    return statement.on_conflict_do_update(
+    return Prepared(statement.on_conflict_do_update(
         index_elements=["learner_id", "quiz_slug"],
         set_={"attempts": old.attempts + 1,
               "failed_attempts": old.failed_attempts + new.failed_attempts,
@@ -106,7 +107,7 @@ def _progress_upsert(dialect):
                                    else_=old.best_percent),
               "last_percent": new.last_percent,
               "passed": or_(old.passed, new.passed),
-              "last_attempt_at": new.last_attempt_at})
+              "last_attempt_at": new.last_attempt_at}))
 
 
 _INSERT_ATTEMPT = {"sqlite": _insert_attempt(sqlite), "postgresql": _insert_attempt(postgresql)}
@@ -123,28 +124,28 @@ def store_attempt(session: Session, *, learner_id: int,
     which every attempt of this learner at this quiz updates, is locked last, just before
     COMMIT.
     """
-    connection = session.connection()
-    row = attempt.row
-    attempt_id = connection.execute(_INSERT_ATTEMPT[connection.dialect.name],
-                                    {**row, "learner_id": learner_id, "is_first": False}).scalar()
-    if attempt_id is None:  # a replay: this client_attempt_id is stored already
+    connection, row = session.connection(), attempt.row
+    inserted = _INSERT_ATTEMPT[connection.dialect.name].execute(
+        connection, {**row, "learner_id": learner_id, "is_first": False}).fetchall()
+    if not inserted:  # a replay: this client_attempt_id is stored already
         return _same_quiz(_find_by_client_id(connection, learner_id, row["client_attempt_id"]),
                           row["quiz_slug"]), False
+    [(attempt_id,)] = inserted
     if attempt.answer_rows:
-        connection.execute(_INSERT_ANSWERS,
-                           [{**answer, "attempt_id": attempt_id} for answer in attempt.answer_rows])
+        _INSERT_ANSWERS.execute(connection, [{**answer, "attempt_id": attempt_id}
+                                             for answer in attempt.answer_rows])
     now = row["created_at"]
-    connection.execute(_TOUCH_LEARNER, {"b_learner": learner_id, "b_now": now,
+    _TOUCH_LEARNER.execute(connection, {"b_learner": learner_id, "b_now": now,
                                         "b_stale": now - ACTIVE_PRECISION})
-    connection.execute(_UPSERT_PROGRESS[connection.dialect.name],
-                       _progress_row(learner_id, row))
+    _UPSERT_PROGRESS[connection.dialect.name].execute(connection,
+                                                      _progress_row(learner_id, row))
     # After the upsert, a concurrent attempt of this learner at this quiz has committed (it
     # held the summary row), so this look-up sees it: is_first is exact on PostgreSQL too.
-    is_first = attempt.full and connection.execute(
-        _OTHER_FULL, {"b_learner": learner_id, "b_quiz": row["quiz_slug"],
-                      "b_attempt": attempt_id}).first() is None
+    is_first = attempt.full and _OTHER_FULL.execute(
+        connection, {"b_learner": learner_id, "b_quiz": row["quiz_slug"],
+                     "b_attempt": attempt_id}).fetchone() is None
     if is_first:
-        connection.execute(_MARK_FIRST, {"b_attempt": attempt_id})
+        _MARK_FIRST.execute(connection, {"b_attempt": attempt_id})
     return StoredAttempt(id=attempt_id, quiz_slug=row["quiz_slug"], kind=row["kind"],
                          is_first=is_first, score=row["score"], max_score=row["max_score"],
                          percent=row["percent"], passed=row["passed"]), True

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, delete, select
 
+from app.db import Prepared
 from app.models import SignIn, User
 from app.models.types import utcnow
 
@@ -44,7 +45,7 @@ def find_user(session: Session, *, token: str | None) -> User | None:
 
 
 # The submission hot path only needs the id: one statement on one table, no ORM object.
-_USER_ID_BY_TOKEN = (
+_USER_ID_BY_TOKEN = Prepared(
     select(SignIn.learner_id)
     .where(SignIn.token_hash == bindparam("token_hash"), SignIn.expires_at > bindparam("now"))
 )
@@ -54,10 +55,10 @@ def find_or_create_user_id(session: Session, *, token: str | None,
                            days: int) -> tuple[int, str | None]:
     """find_or_create_user, for a write that needs only the user's id (quiz submissions)."""
     if token:
-        user_id = session.connection().execute(
-            _USER_ID_BY_TOKEN, {"token_hash": hash_token(token), "now": utcnow()}).scalar()
-        if user_id is not None:
-            return user_id, None
+        found = _USER_ID_BY_TOKEN.execute(
+            session.connection(), {"token_hash": hash_token(token), "now": utcnow()}).fetchone()
+        if found is not None:
+            return found[0], None
     user, new_token = _create_user(session, days=days)
     return user.id, new_token
 
