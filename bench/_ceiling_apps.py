@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from app.db import SQLITE_PRAGMAS, make_engine
 from app.models import User
-from app.services.attempts import save_attempt
+from app.services.attempts import new_attempt, store_attempt
 from app.services.grading import GradedAnswer, summarise
 from app.writer import Writer, freeze_startup_garbage
 
@@ -84,7 +84,8 @@ async def respond(send, status: int, body: bytes) -> None:
 
 class WriterStore:
     """app.writer.Writer running the ceiling's own statements as the unit of work (its cost
-    over the ceiling is the Writer's), or with `service` today's save_attempt (SQLAlchemy Core)."""
+    over the ceiling is the Writer's), or with `service` the app's store_attempt (its rows built
+    before the unit, Prepared statements)."""
 
     def __init__(self, database: str, *, freeze: bool, service: bool):
         self.engine = make_engine(f"sqlite:///{database}")
@@ -108,8 +109,9 @@ class WriterStore:
         if not self.service:
             return await self.writer.run(store_on_driver, client_attempt_id, graded)
         attempt, _new = await self.writer.run(
-            save_attempt, learner=LEARNER, quiz_slug=QUIZ_SLUG, client_attempt_id=client_attempt_id,
-            kind="full", graded=graded, pass_percent=PASS_PERCENT)
+            store_attempt, learner_id=LEARNER.id, attempt=new_attempt(
+                quiz_slug=QUIZ_SLUG, client_attempt_id=client_attempt_id, kind="full",
+                graded=graded, pass_percent=PASS_PERCENT))
         return {"id": attempt.id, "score": attempt.score, "percent": attempt.percent,
                 "passed": attempt.passed}
 

@@ -16,8 +16,8 @@ after the COMMIT that holds the submission has returned.
   through app.writer.Writer (ORM Session, SAVEPOINT via SQLAlchemy, futures): the difference
   to the ceiling is the Writer's own cost.
 - writer+freeze: the same, with freeze_startup_garbage() after start-up.
-- writer+service: the Writer with today's app.services.attempts.save_attempt as the unit
-  (the same statements through SQLAlchemy Core): what the hot path's statements cost.
+- writer+service: the Writer with the app's app.services.attempts.store_attempt as the unit
+  (the same statements as app.db.Prepared): what the hot path's statements cost.
 
 Prints submissions/s and p99 of each, the ratio writer/ceiling, units per COMMIT per worker,
 and whether the stored attempts match wrk's 2xx count. The workers share one listening socket,
