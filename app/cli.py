@@ -10,10 +10,10 @@ from app.config import Settings
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from app.db import make_engine, writer
+    from app.db import immediate, make_engine
     from app.migrations import upgrade_database
 
-    engine = writer(make_engine(settings.resolved_database_url))
+    engine = immediate(make_engine(settings.resolved_database_url))
     upgrade_database(engine)
     print(f"pruned {run_prune(engine, settings)}")
     engine.dispose()  # the workers open their own
@@ -57,20 +57,20 @@ def cmd_import_baselines(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from app.db import make_engine, writer
+    from app.db import immediate, make_engine
     from app.migrations import upgrade_database
 
-    upgrade_database(writer(make_engine(settings.resolved_database_url)), args.revision)
+    upgrade_database(immediate(make_engine(settings.resolved_database_url)), args.revision)
     print(f"database at {args.revision}")
     return 0
 
 
 def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
     """Delete expired sessions, inactive anonymous learners and old login failures."""
-    from app.db import make_engine, writer
+    from app.db import immediate, make_engine
     from app.migrations import upgrade_database
 
-    engine = writer(make_engine(settings.resolved_database_url))
+    engine = immediate(make_engine(settings.resolved_database_url))
     upgrade_database(engine)
     print(f"pruned {run_prune(engine, settings, anonymous_days=args.anonymous_days)}")
     return 0
@@ -137,11 +137,11 @@ def cmd_create_instructor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrated_database(settings: Settings):
-    from app.db import Database, make_engine, writer
+    from app.db import Database, immediate, make_engine
     from app.migrations import upgrade_database
 
     database = Database(make_engine(settings.resolved_database_url))
-    upgrade_database(writer(database.engine))
+    upgrade_database(immediate(database.engine))
     return database
 
 

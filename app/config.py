@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2 iterations")
     argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2 memory per hash")
     argon2_parallelism: int = Field(default=4, ge=1, description="argon2 lanes")
+    database_pool_size: int = Field(
+        default=20, ge=1, description="PostgreSQL connections kept open per process (and "
+        "units written at once)")
+    database_max_overflow: int = Field(
+        default=10, ge=0, description="extra PostgreSQL connections per process for bursts")
     password_hashing_slots: int = Field(
         default=4, ge=1, description="password hashes at once per process (memory bound)")
 

@@ -2,11 +2,12 @@
 
 A use case is a plain function `use_case(session, **values)`. Routes run it with
 `await db.read(use_case, ...)` (a pooled session in a worker thread, rolled back at the end)
-or `await db.write(use_case, ...)` (one write transaction, committed once after the use case
-returns; the result is only handed back after that COMMIT). Services never commit.
+or `await db.write(use_case, ...)`: a unit of work of the process's one `Writer`
+(app/writer.py), whose result comes back only after the COMMIT that contains it. On SQLite
+the writer batches units (group commit); on PostgreSQL each unit is a transaction of its own.
+Services never commit.
 """
 
-import fcntl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,11 +17,11 @@ from typing import TypeVar
 from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from app.sqlite_files import create_private_database
-
-WRITE_OPTION = "guide_write_transaction"
+from app.writer import BEGIN_OPTION, Writer
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -28,13 +29,20 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
+POOL_SIZE, MAX_OVERFLOW = 20, 10
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and a write gate."""
+def make_engine(url: str, *, pool_size: int = POOL_SIZE,
+                max_overflow: int = MAX_OVERFLOW) -> Engine:
+    """An engine for `url`; SQLite gets WAL, synchronous=FULL, foreign keys, a busy timeout.
+
+    PostgreSQL keeps `pool_size` connections open per process (the Writer runs as many units
+    at once) and opens up to `max_overflow` more for bursts of reads, closing them after use.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                             max_overflow=max_overflow)
     if _on_disk(parsed):
         create_private_database(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
@@ -49,25 +57,13 @@ def make_engine(url: str) -> Engine:
             cursor.execute(pragma)
         cursor.close()
 
-    gate = _WriteGate(f"{parsed.database}.write-gate") if _on_disk(parsed) else None
-
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        # A write transaction that reads first cannot wait for the lock when it upgrades
-        # (SQLITE_BUSY at once), so writers take it up front with IMMEDIATE; readers stay
-        # DEFERRED and never block each other. Writers first queue at the gate (below).
-        write = connection.get_execution_options().get(WRITE_OPTION)
-        if write and gate and not connection.info.get(GATE_HELD):
-            gate.acquire()
-            connection.info[GATE_HELD] = True
-        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if write else 'DEFERRED'}")
-
-    @event.listens_for(engine, "checkin")
-    def _checkin(_dbapi_connection, record):
-        # A connection goes back to the pool once its transaction has committed or rolled
-        # back: only then may the next writer go.
-        if record.info.pop(GATE_HELD, False):
-            gate.release()
+        # Readers stay DEFERRED and never block each other. A writer (the Writer's connection,
+        # migrations) says IMMEDIATE: a transaction that reads first and then writes could not
+        # wait for the lock when it upgrades (SQLITE_BUSY at once).
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -76,61 +72,35 @@ def _on_disk(url) -> bool:
     return bool(url.database) and url.database != ":memory:"
 
 
-GATE_HELD = "guide_write_gate_held"
-GATE_TIMEOUT_SECONDS = 30
+def immediate(engine: Engine) -> Engine:
+    """The same engine (and pool), but its transactions take SQLite's write lock at BEGIN.
 
-
-class _WriteGate:
-    """Writers to one SQLite file queue here, in order, before they ask SQLite for its lock.
-
-    Without it, under load, dozens of threads in several workers poll SQLite's lock and its
-    busy handler sleeps up to 100 ms between polls, so a few unlucky writes wait seconds.
-    A kernel lock (flock) wakes the next writer the moment the previous one is done. The
-    thread lock serialises this process's threads, which share one open file and so one flock;
-    its timeout turns a thread waiting on itself (two write sessions at once) into an error.
+    For writes outside the Writer that run before it or without it: migrations, the CLI's prune.
     """
-
-    def __init__(self, path: str):
-        self.path = path
-        self.lock = threading.Lock()
-        self.file = None
-
-    def acquire(self) -> None:
-        if not self.lock.acquire(timeout=GATE_TIMEOUT_SECONDS):
-            raise TimeoutError(f"no write turn on {self.path} within {GATE_TIMEOUT_SECONDS} s")
-        try:
-            if self.file is None:
-                self.file = open(self.path, "a")  # noqa: SIM115 - kept open for the process
-            fcntl.flock(self.file, fcntl.LOCK_EX)
-        except BaseException:
-            self.lock.release()
-            raise
-
-    def release(self) -> None:
-        fcntl.flock(self.file, fcntl.LOCK_UN)
-        self.lock.release()
-
-
-def writer(engine: Engine) -> Engine:
-    """The same engine (and pool), but its transactions take SQLite's write lock at BEGIN."""
-    return engine.execution_options(**{WRITE_OPTION: True})
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
 
 T = TypeVar("T")
 
 
 class Database:
-    """Reads and writes of use cases: the only place that opens sessions and commits."""
+    """Reads and writes of use cases: the only place that opens sessions and commits.
+
+    The Writer starts with the first write (so an app that never writes has no writer thread)
+    and close() stops it after the units already submitted; a later write starts a new one.
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._write_engine = writer(engine)
+        self._writer: Writer | None = None
+        self._lock = threading.Lock()
 
     async def read(self, use_case: Callable[..., T], /, **values) -> T:
         return await to_thread.run_sync(lambda: self.read_now(use_case, **values))
 
     async def write(self, use_case: Callable[..., T], /, **values) -> T:
-        return await to_thread.run_sync(lambda: self.write_now(use_case, **values))
+        """`use_case(session, **values)` as a unit of the Writer; its result after COMMIT."""
+        return await self._running_writer().run(use_case, **values)
 
     def read_now(self, use_case: Callable[..., T], /, **values) -> T:
         """`read` for code already off the event loop (the CLI, streamed exports)."""
@@ -138,18 +108,32 @@ class Database:
             return use_case(session, **values)
 
     def write_now(self, use_case: Callable[..., T], /, **values) -> T:
-        """`write` for code already off the event loop: one transaction, committed once."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
-            result = use_case(session, **values)
-            session.commit()
-            return result
+        """`write` for code already off the event loop: blocks until committed."""
+        return self._running_writer().run_sync(use_case, **values)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    def _running_writer(self) -> Writer:
+        writer = self._writer
+        if writer is not None and not writer.closed:
+            return writer
+        with self._lock:  # the first write, or the writer thread died: start a new one
+            if self._writer is None or self._writer.closed:
+                self._writer = Writer(self.engine).start()
+            return self._writer
+
+    def close(self) -> None:
+        """Stop the writer once every unit already submitted has committed."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+
     def dispose(self) -> None:
+        self.close()
         self.engine.dispose()
 
 
@@ -162,3 +146,65 @@ def upsert(session: Session, table, *, values: dict, keys: list[str], update: di
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(table).values(**values)
     session.exec(statement.on_conflict_do_update(index_elements=keys, set_=update))
+
+
+class Prepared:
+    """A Core statement compiled once per dialect, run on the driver's own cursor.
+
+    For the write hot path: a unit runs while every process waits for the write lock, and
+    SQLAlchemy's per-execution work (execution context, parameter processing, result objects)
+    cost about five times the statement itself on SQLite. The SQL, and the conversion of each
+    parameter (JSON, UTC datetimes), still come from the Core statement and its column types,
+    so it stays portable; the drivers keep it prepared (sqlite3's statement cache, psycopg's
+    automatic prepare). Driver errors come back as SQLAlchemy's (IntegrityError, ...).
+    """
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled: dict[tuple, tuple] = {}
+
+    def execute(self, connection, params: dict | list[dict]):
+        """Run with one parameter dict (returns the driver cursor), or executemany a list."""
+        rows = params if isinstance(params, list) else [params]
+        dialect = connection.dialect
+        sql, convert = self._compile(dialect, rows[0], many=isinstance(params, list))
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            if isinstance(params, list):
+                cursor.executemany(sql, [convert(row) for row in rows])
+            else:
+                cursor.execute(sql, convert(params))
+        except dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error) from error
+        return cursor
+
+    def _compile(self, dialect, params: dict, *, many: bool) -> tuple:
+        key = (dialect.name, many, tuple(params))
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = _compile(self.statement, dialect, list(params),
+                                                   many=many)
+        return found
+
+
+def _compile(statement, dialect, column_keys: list[str], *, many: bool) -> tuple:
+    """(SQL text, a function turning a parameter dict into what the driver takes)."""
+    compiled = statement.compile(dialect=dialect, column_keys=column_keys,
+                                 for_executemany=many)  # no implicit RETURNING for many rows
+    binds = {compiled.bind_names[bind]: bind for bind in compiled.binds.values()}
+    fixed = {name: bind.value for name, bind in binds.items() if not bind.required}
+    processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                  for name, bind in binds.items()}
+    processors = {key: process for key, process in processors.items() if process}
+    names = compiled.positiontup
+
+    def processed(params: dict) -> dict:
+        values = {**fixed, **params}
+        for key, process in processors.items():
+            if key in values:
+                values[key] = process(values[key])
+        return values
+
+    if names is not None:  # qmark (sqlite3): a tuple in placeholder order
+        return str(compiled), lambda params: tuple(map(processed(params).__getitem__, names))
+    return str(compiled), processed

@@ -5,7 +5,7 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from app.db import writer
+from app.db import immediate
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ SQLITE_WRITE_PROBE = "UPDATE alembic_version SET version_num = version_num"
 def database_status(engine: Engine) -> str:
     """OK, READ_ONLY (writes would fail) or UNAVAILABLE (cannot even query)."""
     try:
-        with writer(engine).connect() as connection:
+        with immediate(engine).connect() as connection:
             if connection.dialect.name == "postgresql":  # a standby or a read-only default
                 value = connection.exec_driver_sql("SHOW transaction_read_only").scalar()
                 return READ_ONLY if value == "on" else OK

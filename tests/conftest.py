@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.db import make_engine, writer
+from app.db import immediate, make_engine
 from app.guide import load_guide
 from app.main import create_app
 from app.migrations import upgrade_database
@@ -61,12 +61,12 @@ def migrated_template(tmp_path_factory, postgres_url) -> Path | None:
     """A migrated SQLite file to copy per test (None on PostgreSQL, migrated here once)."""
     if postgres_url is not None:
         engine = make_engine(postgres_url)
-        upgrade_database(writer(engine))
+        upgrade_database(immediate(engine))
         engine.dispose()
         return None
     path = tmp_path_factory.mktemp("template") / "guide.db"
     engine = make_engine(f"sqlite:///{path}")
-    upgrade_database(writer(engine))
+    upgrade_database(immediate(engine))
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

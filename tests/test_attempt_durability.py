@@ -1,5 +1,7 @@
 """Attempts under load and under a crash, against a real uvicorn process."""
 
+import asyncio
+import functools
 import os
 import signal
 import sqlite3
@@ -12,8 +14,10 @@ from collections import Counter
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
+from app.errors import Conflict
+from app.services import attempts, grading
 from tests.support import FIXTURE_CONTENT, ROOT, TEST_SECRET, free_port, wait_until_up
 
 ANSWERS = {
@@ -33,7 +37,8 @@ def start_server(tmp_path, database_url: str, *, workers: int = 1):
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        start_new_session=True)  # its own process group: the workers die with it
     base_url = f"http://127.0.0.1:{port}"
     wait_until_up(base_url, process)
     return process, base_url
@@ -89,10 +94,13 @@ def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, 
         jobs += jobs[:20]
         barrier = threading.Barrier(len(jobs))
         statuses: list[tuple[str, int]] = []
+        bodies: dict[tuple[str, int], list[dict]] = {}
 
         def run(learner: User, client_id: str) -> None:
             barrier.wait()
-            statuses.append((client_id, learner.submit(client_id).status_code))
+            response = learner.submit(client_id)
+            statuses.append((client_id, response.status_code))
+            bodies.setdefault((client_id, response.status_code), []).append(response.json())
 
         threads = [threading.Thread(target=run, args=job) for job in jobs]
         for thread in threads:
@@ -108,43 +116,49 @@ def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, 
         client_id = f"concurrent-{index:04d}"
         assert by_id[(client_id, 201)] == 1, statuses
         assert by_id[(client_id, 200)] == (1 if index < 20 else 0), statuses
+        if index < 20:  # the replay answers with the stored result, whichever worker took it
+            assert bodies[(client_id, 200)] == bodies[(client_id, 201)]
     counts = table_counts(database_url)
     assert counts == {"learner": 5, "attempt": 35, "answer": 140, "progress_attempts": 35,
                       "first": 5}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_sigkill_during_submissions_loses_no_acknowledged_attempt(tmp_path):
+def test_sigkill_during_batched_submissions_loses_no_acknowledged_attempt(tmp_path):
+    """Two workers and 16 browsers at once, so each worker's writer commits batches; then
+    every process dies at once. Every 201 a browser got must be on disk, whole."""
     database = tmp_path / "crash.db"
-    process, base_url = start_server(tmp_path, f"sqlite:///{database}")
+    process, base_url = start_server(tmp_path, f"sqlite:///{database}", workers=2)
     acknowledged: list[str] = []
     stop_flag = threading.Event()
     try:
-        learner = User(base_url)
+        learners = [User(base_url) for _ in range(4)]
 
-        def stream() -> None:
+        def stream(learner: User) -> None:
             while not stop_flag.is_set():
                 client_id = str(uuid.uuid4())
                 try:
-                    if learner.submit(client_id, timeout=5).status_code == 201:
+                    if learner.submit(client_id, timeout=10).status_code == 201:
                         acknowledged.append(client_id)
                 except httpx.HTTPError:
                     return  # the server is gone
 
-        threads = [threading.Thread(target=stream) for _ in range(4)]
+        threads = [threading.Thread(target=stream, args=(learners[n % 4],)) for n in range(16)]
         for thread in threads:
             thread.start()
-        time.sleep(1.5)
-        process.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)  # uvicorn and both workers, mid-batch
         process.wait(timeout=10)
         stop_flag.set()
         for thread in threads:
-            thread.join(timeout=10)
+            thread.join(timeout=15)
     finally:
         stop_flag.set()
         stop(process)
 
-    assert len(acknowledged) > 10
+    assert len(acknowledged) >= 100
     connection = sqlite3.connect(database)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -152,7 +166,61 @@ def test_sigkill_during_submissions_loses_no_acknowledged_attempt(tmp_path):
         answers_per_attempt = set(connection.execute(
             "SELECT count(answer.id) FROM attempt LEFT JOIN answer "
             "ON answer.attempt_id = attempt.id GROUP BY attempt.id").fetchall())
+        progress = connection.execute("SELECT sum(attempts) FROM quiz_progress").fetchone()[0]
     finally:
         connection.close()
     assert set(acknowledged) <= stored
     assert answers_per_attempt == {(4,)}  # no attempt was half-written
+    assert progress == len(stored)  # nor its summary
+
+
+# --- one batch, through the app's Database (group commit on SQLite, a pool on PostgreSQL)
+
+
+def test_a_failing_submission_does_not_affect_the_others_in_its_batch(app):
+    db = app.state.database
+    quiz = app.state.guide.quiz("alpha")
+
+    def attempt(client_id: str, slug: str = "alpha"):
+        return attempts.new_attempt(quiz_slug=slug, client_attempt_id=client_id, kind="full",
+                                    graded=grading.grade_quiz(quiz, ANSWERS), pass_percent=80.0)
+
+    first = db.write_now(attempts.submit_attempt, token=None, days=30, attempt=attempt("first"))
+    token = first.new_token
+
+    def stores_then_fails(session):
+        attempts.submit_attempt(session, token=token, days=30, attempt=attempt("undone"))
+        raise ValueError("changed my mind")
+
+    async def one_batch():
+        running, release = threading.Event(), threading.Event()
+
+        def blocker(_session):  # holds the writer, so the next units queue into one batch
+            running.set()
+            assert release.wait(10)
+
+        blocked = asyncio.ensure_future(db.write(blocker))
+        await asyncio.to_thread(running.wait, 10)
+        submit = functools.partial(db.write, attempts.submit_attempt, token=token, days=30)
+        tasks = [asyncio.ensure_future(unit) for unit in (
+            submit(attempt=attempt("a")), submit(attempt=attempt("first", slug="beta")),
+            db.write(stores_then_fails), submit(attempt=attempt("first")),
+            submit(attempt=attempt("b")))]
+        await asyncio.sleep(0.1)
+        commits = []
+        event.listen(db.engine, "commit", lambda _connection: commits.append(1))
+        release.set()
+        await blocked
+        return await asyncio.gather(*tasks, return_exceptions=True), commits
+
+    (a, conflict, failed, replay, b), commits = asyncio.run(one_batch())
+    assert (a.created, b.created) == (True, True)
+    assert isinstance(conflict, Conflict)
+    assert isinstance(failed, ValueError)
+    assert (replay.created, replay.attempt) == (False, first.attempt)
+    assert len(replay.answers) == 4
+    if db.engine.dialect.name == "sqlite":
+        assert len(commits) == 2  # the blocker's batch, then the five others together
+    counts = table_counts(db.engine.url.render_as_string(hide_password=False))
+    assert counts == {"learner": 1, "attempt": 3, "answer": 12, "progress_attempts": 3,
+                      "first": 1}

@@ -65,10 +65,13 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
     as stored, any value sent for them is ignored (and they may be left out).
     """
     quiz = grading.get_quiz(guide, slug)
-    stored = await db.write(
-        attempt_drafts.submit_attempt, token=token, days=settings.session_days, quiz=quiz,
-        questions=None, client_attempt_id=body.client_attempt_id, kind=FULL,
-        answers=body.answers, pass_percent=quiz.pass_percent)
+    # A deferred quiz is graded and turned into rows here (pure and quick): the write only
+    # binds them. An immediate quiz is graded in the write, with its checked answers.
+    submitted = attempt_drafts.prepare_submission(
+        quiz=quiz, questions=None, client_attempt_id=body.client_attempt_id, kind=FULL,
+        answers=body.answers)
+    stored = await db.write(attempt_drafts.submit_attempt, token=token,
+                            days=settings.session_days, submitted=submitted)
     result = attempt_public(quiz, stored.attempt, stored.answers)
     # Serialised here, once: returning the model would make FastAPI validate it a second time.
     response = Response(result.model_dump_json(), status_code=201 if stored.created else 200,

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from app.errors import NotFound
 from app.guide import Guide
 from app.guide.lab import Lab
+from app.services import attempts
 from app.services import lab as lab_service
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
@@ -41,8 +42,8 @@ async def submit_exercise(page: PageDep, guide: GuideDep, db: Db, form: FormDep,
             "kind": submission.kind, "values": submission.answers,
             "missing": [lab.cell(key) for key in submission.missing],
             "client_attempt_id": submission.client_attempt_id}, status_code=422)
-    stored = await db.write(lab_service.submit_grid, lab=lab, token=token,
-                            days=settings.session_days, submission=submission)
+    stored = await db.write(attempts.submit_attempt, token=token, days=settings.session_days,
+                            attempt=lab_service.grid_attempt(lab, submission))
     response = see_other(f"/lab/exercise/attempts/{stored.attempt.id}")
     return set_sign_in_cookie(response, stored.new_token, settings)
 

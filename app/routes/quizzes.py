@@ -58,11 +58,11 @@ async def grade_and_store(page: Page, db: Db, form: Form, settings, token, quiz:
     if missing := grading.missing_questions(state.questions, answers):
         return _render_form(page, quiz, state, answers=answers, missing=missing,
                             status_code=422)
-    stored = await db.write(
-        attempt_drafts.submit_attempt, token=token, days=settings.session_days, quiz=quiz,
-        questions=state.questions, client_attempt_id=client_id,
-        kind=RETRY if state.retry_of else FULL, answers=answers,
-        pass_percent=quiz.pass_percent)
+    submitted = attempt_drafts.prepare_submission(
+        quiz=quiz, questions=state.questions, client_attempt_id=client_id,
+        kind=RETRY if state.retry_of else FULL, answers=answers)
+    stored = await db.write(attempt_drafts.submit_attempt, token=token,
+                            days=settings.session_days, submitted=submitted)
     response = see_other(f"{quiz.url}/attempts/{stored.attempt.id}")
     return set_sign_in_cookie(response, stored.new_token, settings)
 

@@ -83,14 +83,42 @@ def check_answer(session: Session, *, token: str | None, days: int, quiz: Quiz,
     return Check(answer=stored, first=first, new_token=new_token)
 
 
-def submit_attempt(session: Session, *, token: str | None, days: int, quiz: Quiz,
-                   questions: list[Question] | None, client_attempt_id: str, kind: str,
-                   answers: dict, pass_percent: float) -> Submission:
-    """Grade a submission and store it (attempts.submit_attempt), checked answers final.
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted quiz form or API body, before the write. A deferred quiz's attempt is
+    graded and turned into rows here, off the write path (`ready`); an immediate quiz's is
+    graded inside the write, with the answers checked in it, which are final."""
 
-    `questions` narrows the expected set (a retry); an answer sent for a checked question
-    is ignored and may be left out.
+    quiz: Quiz
+    questions: list[Question] | None  # a retry's questions; None for the whole quiz
+    client_attempt_id: str
+    kind: str
+    answers: dict
+    ready: attempts.NewAttempt | None
+
+
+def prepare_submission(*, quiz: Quiz, questions: list[Question] | None,
+                       client_attempt_id: str, kind: str, answers: dict) -> Submitted:
+    ready = None if quiz.checks_are_final else attempts.new_attempt(
+        quiz_slug=quiz.slug, client_attempt_id=client_attempt_id, kind=kind,
+        graded=grading.grade_quiz(quiz, answers, questions=questions),
+        pass_percent=quiz.pass_percent)
+    return Submitted(quiz, questions, client_attempt_id, kind, answers, ready)
+
+
+def submit_attempt(session: Session, *, token: str | None, days: int,
+                   submitted: Submitted) -> Submission:
+    """Store a submission (attempts.submit_attempt), checked answers final: the one use case
+    behind the quiz form and the JSON API.
+
+    A retry narrows the expected questions; an answer sent for a checked question is ignored
+    and may be left out.
     """
+    if submitted.ready is not None:  # deferred: graded already, the write only binds rows
+        return attempts.submit_attempt(session, token=token, days=days,
+                                       attempt=submitted.ready)
+    quiz, questions, answers = submitted.quiz, submitted.questions, submitted.answers
+    client_attempt_id, kind = submitted.client_attempt_id, submitted.kind
     draft, checked = None, {}
     user = sign_ins.find_user(session, token=token) if quiz.checks_are_final else None
     if user is not None:
@@ -106,9 +134,9 @@ def submit_attempt(session: Session, *, token: str | None, days: int, quiz: Quiz
     graded = [_graded(final[g.question_id]) if g.question_id in final else g
               for g in grading.grade_quiz(quiz, merged, questions=questions)]
     submission = attempts.submit_attempt(
-        session, token=token, days=days, quiz_slug=quiz.slug,
-        client_attempt_id=client_attempt_id, kind=kind, graded=graded,
-        pass_percent=pass_percent)
+        session, token=token, days=days, attempt=attempts.new_attempt(
+            quiz_slug=quiz.slug, client_attempt_id=client_attempt_id, kind=kind, graded=graded,
+            pass_percent=quiz.pass_percent))
     if draft is not None and draft.submitted_at is None:
         draft.submitted_at, draft.open_quiz_slug = utcnow(), None
         session.add(draft)

@@ -6,13 +6,14 @@ the missed questions alone says nothing about the whole quiz.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import bindparam, case, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
+from app.db import Prepared
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import utcnow
@@ -23,26 +24,82 @@ FULL = "full"
 RETRY = "retry"
 MAX_ID = 2**31 - 1  # the widest id every database column can hold (PostgreSQL's integer)
 
+
+@dataclass(frozen=True, slots=True)
+class NewAttempt:
+    """A graded attempt as the rows to store, built before the write (on the event loop), so
+    the unit of work only binds them: the writer holds the write lock while it runs."""
+
+    row: dict  # the attempt row, without learner_id, id and is_first
+    answer_rows: list[dict]  # one per answer, without attempt_id
+    graded: list[GradedAnswer]
+
+    @property
+    def full(self) -> bool:
+        return self.row["kind"] == FULL
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttempt:
+    """What a submitter is told about the attempt it stored (or replayed)."""
+
+    id: int
+    quiz_slug: str
+    kind: str
+    is_first: bool
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
+
+
+def new_attempt(*, quiz_slug: str, client_attempt_id: str, kind: str,
+                graded: list[GradedAnswer], pass_percent: float) -> NewAttempt:
+    score, max_score, percent = summarise(graded)
+    row = {"quiz_slug": quiz_slug, "client_attempt_id": client_attempt_id, "kind": kind,
+           "score": score, "max_score": max_score, "percent": percent,
+           "passed": percent >= pass_percent, "created_at": utcnow(), "voided_at": None}
+    answer_rows = [{"question_id": g.question_id, "question_version": g.question_version,
+                    "response": g.response, "correct": g.correct, "score": g.score,
+                    "max_score": g.max_score} for g in graded]
+    return NewAttempt(row=row, answer_rows=answer_rows, graded=graded)
+
+
 # Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
-# Core, so each submission only binds parameters and the write lock is held briefly.
+# Core, and run as Prepared statements (app/db.py): compiled once, bound on the driver.
 _ATTEMPT, _ANSWER = Attempt.__table__, Answer.__table__
 _PROGRESS, _LEARNER = QuizProgress.__table__, User.__table__
 _FIND = select(_ATTEMPT).where(_ATTEMPT.c.learner_id == bindparam("b_learner"),
                                _ATTEMPT.c.client_attempt_id == bindparam("b_client_id"))
-_HAS_FULL = select(_ATTEMPT.c.id).where(
+_OTHER_FULL = Prepared(select(_ATTEMPT.c.id).where(
     _ATTEMPT.c.learner_id == bindparam("b_learner"), _ATTEMPT.c.quiz_slug == bindparam("b_quiz"),
-    _ATTEMPT.c.kind == FULL, _ATTEMPT.c.voided_at.is_(None)).limit(1)
-_INSERT_ATTEMPT = insert(_ATTEMPT)
-_INSERT_ANSWERS = insert(_ANSWER)
-_TOUCH_LEARNER = (update(_LEARNER).where(_LEARNER.c.id == bindparam("b_learner"))
-                  .values(last_active_at=bindparam("b_now")))
+    _ATTEMPT.c.kind == FULL, _ATTEMPT.c.voided_at.is_(None),
+    _ATTEMPT.c.id != bindparam("b_attempt")).limit(1))
+_MARK_FIRST = Prepared(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("b_attempt"))
+                       .values(is_first=True))
+_INSERT_ANSWERS = Prepared(insert(_ANSWER))
+# last_active_at is for "stuck" flags and the revisit quiet period: minutes are precise enough,
+# and on PostgreSQL an UPDATE that matches nothing takes no row lock, so one learner's
+# concurrent submissions do not queue behind each other's learner row.
+ACTIVE_PRECISION = timedelta(minutes=1)
+_TOUCH_LEARNER = Prepared(update(_LEARNER).where(_LEARNER.c.id == bindparam("b_learner"),
+                                                 _LEARNER.c.last_active_at < bindparam("b_stale"))
+                          .values(last_active_at=bindparam("b_now")))
+
+
+def _insert_attempt(dialect):
+    """INSERT ... ON CONFLICT (learner, client_attempt_id) DO NOTHING RETURNING id: a replay
+    (or a concurrent twin, once it committed) returns no row; no savepoint needed."""
+    statement = dialect.insert(_ATTEMPT).on_conflict_do_nothing(
+        index_elements=["learner_id", "client_attempt_id"])
+    return Prepared(statement.returning(_ATTEMPT.c.id))
 
 
 def _progress_upsert(dialect):
     """INSERT ... ON CONFLICT DO UPDATE of the summary row (SQLite and PostgreSQL alike)."""
     statement = dialect.insert(_PROGRESS)
     new, old = statement.excluded, _PROGRESS.c
-    return statement.on_conflict_do_update(
+    return Prepared(statement.on_conflict_do_update(
         index_elements=["learner_id", "quiz_slug"],
         set_={"attempts": old.attempts + 1,
               "failed_attempts": old.failed_attempts + new.failed_attempts,
@@ -50,81 +107,87 @@ def _progress_upsert(dialect):
                                    else_=old.best_percent),
               "last_percent": new.last_percent,
               "passed": or_(old.passed, new.passed),
-              "last_attempt_at": new.last_attempt_at})
+              "last_attempt_at": new.last_attempt_at}))
 
 
+_INSERT_ATTEMPT = {"sqlite": _insert_attempt(sqlite), "postgresql": _insert_attempt(postgresql)}
 _UPSERT_PROGRESS = {"sqlite": _progress_upsert(sqlite), "postgresql": _progress_upsert(postgresql)}
+
+
+def store_attempt(session: Session, *, learner_id: int,
+                  attempt: NewAttempt) -> tuple[StoredAttempt, bool]:
+    """Store a graded attempt and update progress, as part of the caller's transaction.
+
+    Idempotent per (learner, client_attempt_id): a replay returns the stored attempt and
+    False and stores nothing. Returns (attempt, True) when the attempt is new. Core
+    statements only, in an order that holds PostgreSQL's row locks briefly: the summary row,
+    which every attempt of this learner at this quiz updates, is locked last, just before
+    COMMIT.
+    """
+    connection, row = session.connection(), attempt.row
+    inserted = _INSERT_ATTEMPT[connection.dialect.name].execute(
+        connection, {**row, "learner_id": learner_id, "is_first": False}).fetchall()
+    if not inserted:  # a replay: this client_attempt_id is stored already
+        return _same_quiz(_find_by_client_id(connection, learner_id, row["client_attempt_id"]),
+                          row["quiz_slug"]), False
+    [(attempt_id,)] = inserted
+    if attempt.answer_rows:
+        _INSERT_ANSWERS.execute(connection, [{**answer, "attempt_id": attempt_id}
+                                             for answer in attempt.answer_rows])
+    now = row["created_at"]
+    _TOUCH_LEARNER.execute(connection, {"b_learner": learner_id, "b_now": now,
+                                        "b_stale": now - ACTIVE_PRECISION})
+    _UPSERT_PROGRESS[connection.dialect.name].execute(connection,
+                                                      _progress_row(learner_id, row))
+    # After the upsert, a concurrent attempt of this learner at this quiz has committed (it
+    # held the summary row), so this look-up sees it: is_first is exact on PostgreSQL too.
+    is_first = attempt.full and _OTHER_FULL.execute(
+        connection, {"b_learner": learner_id, "b_quiz": row["quiz_slug"],
+                     "b_attempt": attempt_id}).fetchone() is None
+    if is_first:
+        _MARK_FIRST.execute(connection, {"b_attempt": attempt_id})
+    return StoredAttempt(id=attempt_id, quiz_slug=row["quiz_slug"], kind=row["kind"],
+                         is_first=is_first, score=row["score"], max_score=row["max_score"],
+                         percent=row["percent"], passed=row["passed"]), True
 
 
 def save_attempt(session: Session, *, learner: User, quiz_slug: str, client_attempt_id: str,
                  kind: str, graded: list[GradedAnswer],
                  pass_percent: float) -> tuple[Attempt, bool]:
-    """Store a graded attempt and update progress, as one unit of the caller's transaction.
-
-    Idempotent per (learner, client_attempt_id): a replay returns the stored attempt and
-    False and stores nothing. Returns (attempt, True) when the attempt is new.
-    """
-    learner_id = learner.id
-    connection = session.connection()
-    score, max_score, percent = summarise(graded)
-    passed, full, now = percent >= pass_percent, kind == FULL, utcnow()
-    attempt = Attempt(learner_id=learner_id, quiz_slug=quiz_slug,
-                      client_attempt_id=client_attempt_id, kind=kind, score=score,
-                      max_score=max_score, percent=percent, passed=passed, created_at=now)
-    try:
-        # Inserting optimistically and rolling back to the savepoint on the rare replay saves
-        # a look-up on every new submission.
-        with connection.begin_nested():
-            # The progress upsert comes first: on PostgreSQL it locks this learner's summary
-            # row, so concurrent attempts at the same quiz queue here and is_first is exact.
-            connection.execute(_UPSERT_PROGRESS[connection.dialect.name],
-                               _progress_row(learner_id, quiz_slug, full, percent, passed, now))
-            attempt.is_first = full and connection.execute(
-                _HAS_FULL, {"b_learner": learner_id, "b_quiz": quiz_slug}).first() is None
-            attempt.id = connection.execute(
-                _INSERT_ATTEMPT, attempt.model_dump(exclude={"id"})).inserted_primary_key[0]
-            if graded:
-                connection.execute(_INSERT_ANSWERS, [_answer_row(attempt.id, g) for g in graded])
-            connection.execute(_TOUCH_LEARNER, {"b_learner": learner_id, "b_now": now})
-    except IntegrityError:
-        # A replay (or a concurrent twin) of a stored attempt, or a real integrity problem.
-        stored = _find_by_client_id(session, learner_id, client_attempt_id)
-        if stored is None:
-            raise
-        return _same_quiz(stored, quiz_slug), False
+    """store_attempt for callers holding a User and graded answers (tests, seeding helpers):
+    returns the stored attempt as a detached ORM object, and whether it is new."""
+    stored, created = store_attempt(session, learner_id=learner.id, attempt=new_attempt(
+        quiz_slug=quiz_slug, client_attempt_id=client_attempt_id, kind=kind, graded=graded,
+        pass_percent=pass_percent))
+    row = session.connection().execute(_FIND, {"b_learner": learner.id,
+                                               "b_client_id": client_attempt_id}).one()
+    attempt = Attempt(**row._mapping)
     make_transient_to_detached(attempt)  # behaves as if loaded: session.add() updates it
-    return attempt, True
+    return attempt, created
 
 
-def _same_quiz(attempt: Attempt, quiz_slug: str) -> Attempt:
+def _same_quiz(attempt: StoredAttempt, quiz_slug: str) -> StoredAttempt:
     if attempt.quiz_slug != quiz_slug:
         raise Conflict("This client_attempt_id was already used for another quiz.",
                        field="client_attempt_id")
     return attempt
 
 
-def _progress_row(learner_id: int, quiz_slug: str, full: bool, percent: float, passed: bool,
-                  now) -> dict:
+def _progress_row(learner_id: int, row: dict) -> dict:
     """This attempt as a summary row; the upsert merges it into an existing one."""
-    return {"learner_id": learner_id, "quiz_slug": quiz_slug, "attempts": 1,
+    full, percent, passed = row["kind"] == FULL, row["percent"], row["passed"]
+    return {"learner_id": learner_id, "quiz_slug": row["quiz_slug"], "attempts": 1,
             "failed_attempts": int(not passed), "best_percent": percent if full else 0.0,
-            "last_percent": percent, "passed": passed and full, "last_attempt_at": now}
+            "last_percent": percent, "passed": passed and full,
+            "last_attempt_at": row["created_at"]}
 
 
-def _answer_row(attempt_id: int, graded: GradedAnswer) -> dict:
-    return {"attempt_id": attempt_id, "question_id": graded.question_id,
-            "question_version": graded.question_version, "response": graded.response,
-            "correct": graded.correct, "score": graded.score, "max_score": graded.max_score}
-
-
-def _find_by_client_id(session: Session, learner_id: int, client_attempt_id: str):
-    row = session.connection().execute(
-        _FIND, {"b_learner": learner_id, "b_client_id": client_attempt_id}).first()
-    if row is None:
-        return None
-    attempt = Attempt(**row._mapping)
-    make_transient_to_detached(attempt)
-    return attempt
+def _find_by_client_id(connection, learner_id: int, client_attempt_id: str) -> StoredAttempt:
+    row = connection.execute(_FIND, {"b_learner": learner_id,
+                                     "b_client_id": client_attempt_id}).one()
+    return StoredAttempt(id=row.id, quiz_slug=row.quiz_slug, kind=row.kind,
+                         is_first=row.is_first, score=row.score, max_score=row.max_score,
+                         percent=row.percent, passed=row.passed)
 
 
 def rebuild_quiz_progress(session: Session, *, learner_id: int, quiz_slug: str) -> None:
@@ -209,24 +272,22 @@ def rebuild_learner_progress(session: Session, *, learner_id: int) -> None:
     rebuild_all_quiz_progress(session, learner_id=learner_id, attempts=loaded)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     """What storing a graded attempt gives back to the adapter that asked."""
 
-    attempt: Attempt
+    attempt: StoredAttempt
     created: bool  # False for a replayed client_attempt_id
     answers: list  # graded now, or as stored for a replay
     new_token: str | None  # a sign-in for a browser that had no user until this write
 
 
-def submit_attempt(session: Session, *, token: str | None, days: int, quiz_slug: str,
-                   client_attempt_id: str, kind: str, graded: list[GradedAnswer],
-                   pass_percent: float) -> Submission:
-    """The one use case behind the quiz form, the JSON API and the lab: store a graded
-    attempt for this browser's user (made lazily, here, on its first write)."""
-    user, new_token = sign_ins.find_or_create_user(session, token=token, days=days)
-    attempt, created = save_attempt(session, learner=user, quiz_slug=quiz_slug,
-                                    client_attempt_id=client_attempt_id, kind=kind,
-                                    graded=graded, pass_percent=pass_percent)
-    answers = graded if created else list_answers(session, attempt_id=attempt.id)
-    return Submission(attempt=attempt, created=created, answers=answers, new_token=new_token)
+def submit_attempt(session: Session, *, token: str | None, days: int,
+                   attempt: NewAttempt) -> Submission:
+    """The one use case behind the quiz form, the JSON API and the lab: store an attempt,
+    graded and turned into rows beforehand (new_attempt), for this browser's user (made
+    lazily, here, on its first write)."""
+    learner_id, new_token = sign_ins.find_or_create_user_id(session, token=token, days=days)
+    stored, created = store_attempt(session, learner_id=learner_id, attempt=attempt)
+    answers = attempt.graded if created else list_answers(session, attempt_id=stored.id)
+    return Submission(attempt=stored, created=created, answers=answers, new_token=new_token)

@@ -119,15 +119,14 @@ def grade_grid(lab: Lab, answers: Mapping[str, str]) -> list[GradedAnswer]:
     return graded
 
 
-def submit_grid(session: Session, *, lab: Lab, token: str | None, days: int,
-                submission: GridSubmission) -> attempts.Submission:
-    """Grade a complete submission and store it as a "lab" attempt (idempotent)."""
+def grid_attempt(lab: Lab, submission: GridSubmission) -> attempts.NewAttempt:
+    """A complete submission, graded, as a "lab" attempt ready for attempts.submit_attempt."""
     if submission.missing:
         raise Invalid("Every cell needs an answer.", field=submission.missing[0])
-    return attempts.submit_attempt(
-        session, token=token, days=days, quiz_slug=LAB_SLUG,
-        client_attempt_id=submission.client_attempt_id, kind=submission.kind,
-        graded=grade_grid(lab, submission.answers), pass_percent=lab.quiz.pass_percent)
+    return attempts.new_attempt(
+        quiz_slug=LAB_SLUG, client_attempt_id=submission.client_attempt_id,
+        kind=submission.kind, graded=grade_grid(lab, submission.answers),
+        pass_percent=lab.quiz.pass_percent)
 
 
 @dataclass(frozen=True)

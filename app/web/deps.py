@@ -40,8 +40,9 @@ GuideDep = Annotated[Guide, Depends(get_guide)]
 Db = Annotated[Database, Depends(get_database)]
 
 
-def sign_in_token(request: Request) -> str | None:
-    """This browser's sign-in token (the cookie), if it sent one."""
+async def sign_in_token(request: Request) -> str | None:
+    """This browser's sign-in token (the cookie), if it sent one. Async because it is quick:
+    FastAPI would run a plain `def` dependency in its thread pool, a hand-off per request."""
     return read_cookie(request.headers, SIGN_IN_COOKIE)
 
 
