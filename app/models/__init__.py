@@ -5,11 +5,11 @@ from app.models.api_tokens import ApiToken
 from app.models.attempts import Answer, Attempt, QuizProgress
 from app.models.audit import AuditEvent
 from app.models.cohorts import Cohort, CohortInstructor, CohortMember
-from app.models.login_throttle import LoginFailure
+from app.models.login_throttle import LoginFailure, Throttle
 from app.models.reading import ChapterVisit
 from app.models.users import Role, SignIn, User
 
 __all__ = [
     "Answer", "ApiToken", "Attempt", "AuditEvent", "ChapterVisit", "Cohort", "CohortInstructor",
-    "CohortMember", "LoginFailure", "QuizProgress", "Role", "SignIn", "User",
+    "CohortMember", "LoginFailure", "QuizProgress", "Role", "SignIn", "Throttle", "User",
 ]
