@@ -87,9 +87,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.include_router(router)
     app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
-                       max_body_bytes=settings.max_body_bytes)
+                       max_body_bytes=settings.max_body_bytes, base_url=settings.base_url)
     app.add_middleware(ServerErrorPage)  # inside ResponseGuard: a 500 gets the headers too
-    app.add_middleware(ResponseGuard, https=settings.https)
+    app.add_middleware(ResponseGuard, https=settings.https,
+                       secret=settings.resolved_secret_key)
     return app
 
 
