@@ -7,7 +7,7 @@ visitor without cookies may be stored by a shared cache.
 
 import pytest
 
-from tests.cohort_helpers import add_member, client_for, make_account, make_cohort
+from tests.cohort_helpers import add_member, make_account, make_cohort
 from tests.conftest import register
 from tests.test_quiz_pages import PERFECT_FORM, submit
 
@@ -81,9 +81,23 @@ def test_pages_with_other_peoples_data_are_never_stored(instructor_client, cohor
         assert private(response), (path, dict(response.headers))
 
 
-def test_only_cookie_less_shared_pages_are_cacheable(app):
-    with client_for(app) as visitor:
-        visitor.cookies.clear()
-        shared = visitor.get("/chapters/alpha")
-    assert shared.status_code == 200
-    assert "private" not in shared.headers.get("cache-control", "")
+@pytest.mark.parametrize("path", ["/", "/chapters/alpha", "/search?q=azure"])
+def test_shared_cookie_less_pages_are_cacheable(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert "private" not in response.headers["cache-control"]
+    assert "no-store" not in response.headers["cache-control"]
+
+
+@pytest.mark.parametrize("path", ["/chapters/alpha/quiz", "/login", "/register"])
+def test_cookie_less_pages_with_a_form_token_are_not_shared(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert private(response) or no_store(response), dict(response.headers)
+
+
+def test_cookie_less_lab_pages_are_not_shared(real_client):
+    for path in LAB_PAGES:
+        assert private(real_client.get(path)), path
