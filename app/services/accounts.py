@@ -9,7 +9,6 @@ database lock is ever held while a password is hashed. Both are async functions 
 import re
 from datetime import timedelta
 
-from anyio import to_thread
 from sqlmodel import Session, delete, select, update
 
 from app.db import Database
@@ -95,7 +94,7 @@ async def register(db: Database, passwords: Passwords, *, email: str, password: 
     await db.write(throttles.check_registration, ip=ip, per_hour=per_hour)
     if await db.read(find_account, email=email) is not None:
         raise _email_taken()
-    password_hash = await to_thread.run_sync(passwords.hash, password)
+    password_hash = await passwords.hash_off_loop(password)
     return await db.write(_create_account, email=email, password_hash=password_hash,
                           display_name=name, token=token, days=days)
 
@@ -133,7 +132,7 @@ async def login(db: Database, passwords: Passwords, *, email: str, password: str
     if not password:
         raise Invalid("password: enter your password.", field="password")
     counted, stored = await db.write(_count_attempt, email=email, ip=ip)
-    valid, new_hash = await to_thread.run_sync(passwords.verify, password, stored)
+    valid, new_hash = await passwords.verify_off_loop(password, stored)
     if not valid:
         await db.write(_record_failure, email=email, ip=ip)
         raise Unauthorized(LOGIN_FAILED)
