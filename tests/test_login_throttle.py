@@ -212,3 +212,17 @@ def hammer(base_url: str, token: str, *, requests: int) -> Counter:
     for thread in threads:
         thread.join()
     return statuses
+
+
+def test_deleting_an_account_deletes_the_counters_that_name_it(signed_in_client, app, db):
+    from tests.test_learner_data import delete_form
+
+    with client_from(app, "10.0.3.1") as stranger:
+        fail(stranger, times=2)
+    with client_from(app, "10.0.3.2") as owner:
+        assert login(owner).status_code == 200  # a trusted pair, and the account counter
+        assert delete_form(owner, confirm="yes").status_code == 200
+
+    keys = [row.key for row in db.exec(select(Throttle)).all()]
+    assert [key for key in keys if "ada@example.com" in key] == []
+    assert "10.0.3.1" in keys  # the client counters name no one

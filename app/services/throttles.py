@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, literal, update
+from sqlalchemy import case, delete, literal, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -153,6 +153,14 @@ def signed_in(session: Session, *, email: str, ip: str, account_counted: bool) -
                     .values(kind=TRUSTED, key=key, count=0, strikes=0, expires_at=until)
                     .on_conflict_do_update(index_elements=[table.c.kind, table.c.key],
                                            set_={"expires_at": _at(until)}))
+
+
+def forget_email(session: Session, *, email: str) -> None:
+    """Delete the counters that name `email` (its account is being deleted)."""
+    named = or_(Throttle.key == email, Throttle.key.startswith(pair_key(email, ""),
+                                                               autoescape=True))
+    session.exec(delete(Throttle).where(
+        Throttle.kind.in_((PAIR.kind, ACCOUNT.kind, TRUSTED)), named))
 
 
 # --- sign-up
