@@ -1,10 +1,10 @@
 """The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`.
 
-A request travels: ResponseGuard (headers, CSRF cookie, ETags) -> RequestGuard (body size,
-CSRF check) -> PageCache (shared pages of visitors without a sign-in) -> a route in
-app/routes/ (thin: dependencies from app/web/deps.py, a use case from app/services/ run
-through `Database.read`/`write`, a `Page.render` or a JSON model) -> app/web/errors.py for
-anything raised.
+A request travels: ResponseGuard (headers, the CSRF cookie bound to the sign-in, ETags) ->
+RequestGuard (body size, CSRF check, then same-site Origin) -> PageCache (shared pages of
+visitors without a sign-in) -> a route in app/routes/ (thin: dependencies from
+app/web/deps.py, a use case from app/services/ run through `Database.read`/`write`, a
+`Page.render` or a JSON model) -> app/web/errors.py for anything raised.
 """
 
 from pathlib import Path
