@@ -16,6 +16,8 @@ def assert_accessible(page) -> None:
 
 def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
     page.goto(live_server + "/chapters/why-it-matters")  # first contact: shared page
+    # its first report makes this browser a reader (and re-binds its CSRF token): let it land
+    page.wait_for_load_state("networkidle")
     page.goto(live_server + "/chapters/why-it-matters")  # returning browser: recorded
 
     page.goto(live_server + "/register?next=/progress")

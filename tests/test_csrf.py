@@ -56,9 +56,10 @@ def test_signing_in_issues_a_new_token_and_the_old_one_stops_working(client):
 
 def test_the_first_write_of_a_visitor_rebinds_the_token(client):
     before = csrf_token(client)
-    start_anonymous(client)
+    response = start_anonymous(client)
 
     assert client.cookies["csrftoken"] != before
+    assert response.headers["x-csrf-token"] == client.cookies["csrftoken"]  # for scripts
     assert remember_position(client, client.cookies["csrftoken"]).status_code == 204
 
 

@@ -218,6 +218,8 @@ class ResponseGuard:
         new_sign_in = _new_sign_in(headers)
         if new_sign_in is not None:  # signed in, out, or anonymous for the first time
             token = new_csrf(self.secret, new_sign_in)
+            # a script's next request needs it, and the cookie is HttpOnly (same-origin only)
+            headers.raw.append((CSRF_HEADER.encode(), token.encode()))
         elif state.get("set_csrf_cookie"):
             token = state["csrf_token"]
         else:

@@ -32,6 +32,8 @@
         body: JSON.stringify({chapter_slug: chapter, section: section})
       });
     }).then(function (response) {
+      var renewed = response.headers.get("X-CSRF-Token");
+      if (renewed) csrf = renewed; // this report created the sign-in the token is bound to
       if (response.status !== 403 || retried) return response;
       csrf = null;
       return report(section, keepalive, true);
