@@ -19,8 +19,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()  # the workers open their own
     uvicorn.run("app.main:create_served_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
-                access_log=settings.access_log, proxy_headers=True)
+                access_log=settings.access_log, **proxy_options(settings))
     return 0
+
+
+def proxy_options(settings: Settings) -> dict:
+    """Believe X-Forwarded-For / -Proto only from GUIDE_TRUSTED_PROXIES (default: nobody)."""
+    proxies = ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:

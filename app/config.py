@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=10, ge=0, description="extra PostgreSQL connections per process for bursts")
     password_hashing_slots: int = Field(
         default=4, ge=1, description="password hashes at once per process (memory bound)")
+    registrations_per_hour: int = Field(
+        default=10, ge=1, description="accounts one client address may create per hour")
+    trusted_proxies: str = Field(
+        default="", description="comma-separated proxy addresses whose X-Forwarded-For is "
+        "believed; empty: none, the connecting address is the client")
 
     @property
     def resolved_database_url(self) -> str:

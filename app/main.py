@@ -1,10 +1,10 @@
 """The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`.
 
-A request travels: ResponseGuard (headers, CSRF cookie, ETags) -> RequestGuard (body size,
-CSRF check) -> PageCache (shared pages of visitors without a sign-in) -> a route in
-app/routes/ (thin: dependencies from app/web/deps.py, a use case from app/services/ run
-through `Database.read`/`write`, a `Page.render` or a JSON model) -> app/web/errors.py for
-anything raised.
+A request travels: ResponseGuard (headers, the CSRF cookie bound to the sign-in, ETags) ->
+RequestGuard (body size, CSRF check, then same-site Origin) -> PageCache (shared pages of
+visitors without a sign-in) -> a route in app/routes/ (thin: dependencies from
+app/web/deps.py, a use case from app/services/ run through `Database.read`/`write`, a
+`Page.render` or a JSON model) -> app/web/errors.py for anything raised.
 """
 
 import gc
@@ -97,9 +97,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
         app.include_router(router)
     app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
-                       max_body_bytes=settings.max_body_bytes)
+                       max_body_bytes=settings.max_body_bytes, base_url=settings.base_url)
     app.add_middleware(ServerErrorPage)  # inside ResponseGuard: a 500 gets the headers too
-    app.add_middleware(ResponseGuard, https=settings.https)
+    app.add_middleware(ResponseGuard, https=settings.https,
+                       secret=settings.resolved_secret_key)
     return app
 
 

@@ -43,7 +43,13 @@ def hidden_fields(response) -> dict:
 
 
 def form_check(client, hidden, question_id, answers, url=BETA_URL):
-    """Press a question's Check button in the no-JavaScript form."""
-    return client.post(url, data={**hidden, **answers, "check": question_id},
-                       follow_redirects=False)
+    """Press a question's Check button in the no-JavaScript form, then go on with the form the
+    response shows, as a browser does: `hidden` is updated in place. The first check may make
+    this browser's user, which re-binds the CSRF token: the form and the cookie must agree."""
+    response = client.post(url, data={**hidden, **answers, "check": question_id},
+                           follow_redirects=False)
+    if response.status_code == 200:
+        hidden.update(hidden_fields(response))
+        assert hidden["csrf_token"] == client.cookies["csrftoken"]
+    return response
 

@@ -182,7 +182,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    # Playwright's sync API leaves an event loop running in this thread: browser tests must
+    # be marked, so that `-m "not browser"` runs stay free of it.
+    assert request.node.get_closest_marker("browser"), "mark browser tests with pytest.mark.browser"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page

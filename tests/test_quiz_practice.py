@@ -66,10 +66,12 @@ def test_practice_check_of_an_unanswered_question_says_so(client, app):
 
 def test_practice_api_stores_every_check_as_practice(client, app):
     url = "/api/v1/quizzes/alpha/practice/questions/alpha-single/check"
-    headers = {"X-CSRF-Token": csrf_token(client)}
-
-    first = client.post(url, json={"answer": ["customer"]}, headers=headers)
-    second = client.post(url, json={"answer": ["microsoft"]}, headers=headers)
+    first = client.post(url, json={"answer": ["customer"]},
+                        headers={"X-CSRF-Token": csrf_token(client)})
+    # the first check made this browser's user: its CSRF token is now bound to that sign-in
+    assert first.headers["x-csrf-token"] == client.cookies["csrftoken"]
+    second = client.post(url, json={"answer": ["microsoft"]},
+                         headers={"X-CSRF-Token": csrf_token(client)})
 
     assert first.status_code == 200, first.text
     assert first.json()["stored_as"] == "practice" and first.json()["correct"] is False

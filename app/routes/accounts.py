@@ -44,7 +44,7 @@ class AccountPublic(BaseModel):
 ERRORS = {401: {"description": "Wrong email or password (the same for both)"},
           409: {"description": "Already signed in, or the email has an account"},
           422: {"description": "Invalid input; `field` names the field"},
-          429: {"description": "Too many failed sign-ins; try again in 15 minutes"}}
+          429: {"description": "Too many attempts from here; Retry-After says when to retry"}}
 FIELDS = {"email": accounts.MAX_EMAIL, "password": accounts.MAX_PASSWORD,
           "display_name": accounts.MAX_DISPLAY_NAME, "next": 2000}
 
@@ -69,13 +69,14 @@ async def show_register(page: PageDep):
 
 @router.post("/register", response_class=HTMLResponse, include_in_schema=False)
 async def register_account(page: PageDep, db: Db, passwords: PasswordsDep, form: FormDep,
-                           settings: SettingsDep, token: SignInToken):
+                           settings: SettingsDep, token: SignInToken, ip: ClientIp):
     values = {}
     try:
         values = {name: form.text(name, max_length=size) for name, size in FIELDS.items()}
         _, new_token = await accounts.register(
             db, passwords, email=values["email"], password=values["password"],
-            display_name=values["display_name"], token=token, days=settings.session_days)
+            display_name=values["display_name"], token=token, days=settings.session_days,
+            ip=ip, per_hour=settings.registrations_per_hour)
     except AppError as error:
         return _form_page(page, "accounts/register.html", values, error)
     response = see_other(accounts.safe_next(values["next"]))
@@ -126,11 +127,13 @@ async def api_csrf_token(request: Request, response: Response):
 @router.post("/api/v1/auth/register", status_code=201, response_model=AccountPublic,
              responses=ERRORS, tags=["accounts"])
 async def api_register(body: RegisterIn, db: Db, passwords: PasswordsDep,
-                       settings: SettingsDep, token: SignInToken, response: Response):
+                       settings: SettingsDep, token: SignInToken, ip: ClientIp,
+                       response: Response):
     """Create an account (keeping this browser's anonymous progress) and sign in."""
     account, new_token = await accounts.register(
         db, passwords, email=body.email, password=body.password,
-        display_name=body.display_name, token=token, days=settings.session_days)
+        display_name=body.display_name, token=token, days=settings.session_days, ip=ip,
+        per_hour=settings.registrations_per_hour)
     set_sign_in_cookie(response, new_token, settings)
     return AccountPublic.model_validate(account, from_attributes=True)
 

@@ -138,7 +138,7 @@ async def learner_detail(cohort_id: int, learner_id: int, db: Db, guide: GuideDe
 
 def _learner_report(session, *, cohort_id, learner_id, user, guide):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    return learner_report.learner_report(session, cohort=cohort, learner_id=learner_id,
+    return learner_report.learner_report(session, cohort=cohort, viewer=user, learner_id=learner_id,
                                          guide=guide)
 
 

@@ -46,4 +46,4 @@ def _streamed(db: Database, produce, **values):
 def _csv(chunks, *, cohort_id: int, name: str) -> StreamingResponse:
     return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="cohort-{cohort_id}-{name}.csv"',
-        "Cache-Control": "no-store"})
+        "Cache-Control": "no-store", "Vary": "Cookie"})

@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 async def show_home(page: PageDep, guide: GuideDep):
     return page.render("guide/home.html",
-                       {"continue_url": reading.continue_at(page.viewer, guide)[0]})
+                       {"continue_url": reading.continue_at(page.viewer, guide)[0]}, shared=True)
 
 
 @router.get("/chapters/{slug}", response_class=HTMLResponse)
@@ -30,7 +30,7 @@ async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideD
     previous, following = guide.neighbours(chapter)
     context = {"chapter": chapter, "previous": previous, "next": following}
     if page.viewer is None:
-        response = page.render("guide/chapter.html", context)
+        response = page.render("guide/chapter.html", context, shared=True)
         if has_no_sign_in(request):  # the same page for every such visitor: keep it
             _keep_for_signed_out_visitors(request, response)
         return response
@@ -49,7 +49,7 @@ async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideD
 async def search_guide(page: PageDep, guide: GuideDep, q: str = ""):
     query = q.strip()
     results = guide.search(query)
-    return page.render("guide/search.html", {"query": query, "results": results})
+    return page.render("guide/search.html", {"query": query, "results": results}, shared=True)
 
 
 def _keep_for_signed_out_visitors(request: Request, response: Response) -> None:

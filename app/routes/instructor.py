@@ -119,7 +119,7 @@ async def show_learner(cohort_id: int, learner_id: int, page: PageDep, db: Db,
 
 def _learner_report(session, *, cohort_id, learner_id, user, guide):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
-    return cohort, learner_report.learner_report(session, cohort=cohort,
+    return cohort, learner_report.learner_report(session, cohort=cohort, viewer=user,
                                                  learner_id=learner_id, guide=guide)
 
 

@@ -76,6 +76,7 @@ async def list_items(cohort_id: int, db: Db, guide: GuideDep, user: CurrentInstr
     found = await db.read(cohort_reports, cohort_id=cohort_id, user=user, guide=guide,
                           cache=cache)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Cookie, Authorization"
     return [ItemPublic(**row) for row in item_reports.item_rows(found)]
 
 

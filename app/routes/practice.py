@@ -14,6 +14,7 @@ from app.services import grading, practice
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.middleware import rebind_csrf
 from app.web.rendering import Page
 from app.web.responses import see_other
 
@@ -43,6 +44,7 @@ async def check_practice(slug: str, page: PageDep, guide: GuideDep, db: Db, form
     check = await db.write(practice.check_practice, token=token, days=settings.session_days,
                            quiz=quiz, question=question, response=answers[question.id])
     [review] = grading.review_answers(quiz, [check.answer])
+    rebind_csrf(page.request, check.new_token)  # the form shown next carries the new token
     response = _render(page, quiz, answers=answers, feedback={question.id: review},
                        just_checked=question.id)
     return set_sign_in_cookie(response, check.new_token, settings)

@@ -16,6 +16,7 @@ from app.services.attempts import FULL, RETRY
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import Form, FormDep
+from app.web.middleware import rebind_csrf
 from app.web.rendering import Page
 from app.web.responses import see_other
 
@@ -83,6 +84,7 @@ async def _check_in_form(page: Page, quiz: Quiz, state: "FormState", answers: di
                            response=answers[question.id], client_attempt_id=state.client_id,
                            retry_of=state.retry_of)
     state = state.with_checked(check.answer)
+    rebind_csrf(page.request, check.new_token)  # the form shown next carries the new token
     response = _render_form(page, quiz, state, answers={**answers, **state.final_answers},
                             just_checked=question.id)
     return set_sign_in_cookie(response, check.new_token, settings)

@@ -9,15 +9,13 @@ database lock is ever held while a password is hashed. Both are async functions 
 import re
 from datetime import timedelta
 
-from anyio import to_thread
-from sqlalchemy import func
 from sqlmodel import Session, delete, select, update
 
 from app.db import Database
-from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from app.errors import Conflict, Invalid, Unauthorized
 from app.models import Attempt, ChapterVisit, LoginFailure, User
 from app.models.types import utcnow
-from app.services import attempt_drafts, attempts, practice, sign_ins
+from app.services import attempt_drafts, attempts, practice, sign_ins, throttles
 from app.services.passwords import MAX_PASSWORD, Passwords
 
 MIN_PASSWORD = 10
@@ -25,11 +23,8 @@ MAX_EMAIL = 254
 MAX_DISPLAY_NAME = 80
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
-THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_LIMIT = 5
+THROTTLE_WINDOW = timedelta(minutes=15)  # failed sign-ins are kept this long (their export)
 LOGIN_FAILED = "The email or password is not right."
-THROTTLED = ("Too many failed sign-in attempts. For your security, signing in is paused for "
-             "15 minutes; try again later.")
 
 
 # --- input rules, shared by the HTML forms and the JSON API
@@ -83,9 +78,11 @@ def find_account(session: Session, *, email: str) -> User | None:
 
 
 async def register(db: Database, passwords: Passwords, *, email: str, password: str,
-                   display_name: str, token: str | None, days: int) -> tuple[User, str]:
+                   display_name: str, token: str | None, days: int, ip: str,
+                   per_hour: int) -> tuple[User, str]:
     """Create an account; an anonymous user of this browser becomes it, keeping progress.
 
+    At most `per_hour` attempts per client address reach the (memory-hungry) hash.
     Returns the account and its new sign-in token (every other sign-in of it ends).
     """
     email = check_email(email)
@@ -94,9 +91,10 @@ async def register(db: Database, passwords: Passwords, *, email: str, password: 
     current = await db.read(sign_ins.find_user, token=token)
     if current is not None and current.is_registered:
         raise Conflict("You are already signed in. Sign out first to create another account.")
+    await db.write(throttles.check_registration, ip=ip, per_hour=per_hour)
     if await db.read(find_account, email=email) is not None:
         raise _email_taken()
-    password_hash = await to_thread.run_sync(passwords.hash, password)
+    password_hash = await passwords.hash_off_loop(password)
     return await db.write(_create_account, email=email, password_hash=password_hash,
                           display_name=name, token=token, days=days)
 
@@ -122,40 +120,43 @@ def _email_taken() -> Conflict:
 
 async def login(db: Database, passwords: Passwords, *, email: str, password: str, ip: str,
                 token: str | None, days: int) -> tuple[User, str]:
-    """Check the password (throttled per email and per IP), merge this browser's anonymous
-    progress into the account and sign it in with a new token.
+    """Check the password (throttled: app/services/throttles.py), merge this browser's
+    anonymous progress into the account and sign it in with a new token.
 
-    Failures say the same for an unknown email and a wrong password, and take as long.
+    The attempt is counted, atomically, before the password is verified. Failures say the
+    same for an unknown email and a wrong password, and take as long.
     """
     email = normalise_email(email)
     if not email:
         raise Invalid("email: enter your email address.", field="email")
     if not password:
         raise Invalid("password: enter your password.", field="password")
-    stored = await db.read(_stored_hash, email=email, ip=ip)
-    valid, new_hash = await to_thread.run_sync(passwords.verify, password, stored)
+    counted, stored = await db.write(_count_attempt, email=email, ip=ip)
+    valid, new_hash = await passwords.verify_off_loop(password, stored)
     if not valid:
         await db.write(_record_failure, email=email, ip=ip)
         raise Unauthorized(LOGIN_FAILED)
-    return await db.write(_sign_in, email=email, new_hash=new_hash, token=token, days=days)
+    return await db.write(_sign_in, email=email, ip=ip, account_counted=counted,
+                          new_hash=new_hash, token=token, days=days)
 
 
-def _stored_hash(session: Session, *, email: str, ip: str) -> str | None:
-    _check_throttle(session, email=email, ip=ip)
+def _count_attempt(session: Session, *, email: str, ip: str) -> tuple[bool, str | None]:
+    """(whether the account-wide counter was taken, the stored hash), or TooManyRequests."""
+    counted = throttles.check_sign_in(session, email=email, ip=ip)
     account = find_account(session, email=email)
-    return account.password_hash if account is not None else None
+    return counted, account.password_hash if account is not None else None
 
 
 def _record_failure(session: Session, *, email: str, ip: str) -> None:
     session.add(LoginFailure(email=email[:MAX_EMAIL], ip=ip[:64]))
 
 
-def _sign_in(session: Session, *, email: str, new_hash: str | None, token: str | None,
-             days: int) -> tuple[User, str]:
+def _sign_in(session: Session, *, email: str, ip: str, account_counted: bool,
+             new_hash: str | None, token: str | None, days: int) -> tuple[User, str]:
     account = find_account(session, email=email)
     if account is None:  # deleted while its password was being checked
         raise Unauthorized(LOGIN_FAILED)
-    _clear_failures(session, email=email)
+    throttles.signed_in(session, email=email, ip=ip, account_counted=account_counted)
     if new_hash:
         account.password_hash = new_hash
     account.last_active_at = utcnow()
@@ -170,25 +171,6 @@ def _sign_in(session: Session, *, email: str, new_hash: str | None, token: str |
 def logout(session: Session, *, token: str | None) -> None:
     """End this browser's sign-in server-side, so the cookie is worthless even if kept."""
     sign_ins.end_sign_in(session, token=token)
-
-
-# --- throttling (LoginFailure rows over a sliding window)
-
-def _check_throttle(session: Session, *, email: str, ip: str) -> None:
-    since = utcnow() - THROTTLE_WINDOW
-    for column, value in ((LoginFailure.email, email), (LoginFailure.ip, ip)):
-        statement = (select(func.count()).select_from(LoginFailure)
-                     .where(column == value, LoginFailure.created_at > since))
-        if session.exec(statement).one() >= THROTTLE_LIMIT:
-            raise TooManyRequests(THROTTLED,
-                                  headers={"Retry-After": str(int(THROTTLE_WINDOW.seconds))})
-
-
-def _clear_failures(session: Session, *, email: str) -> None:
-    """A right password forgives the account's misses, and expired rows go; IP rows stay."""
-    session.exec(delete(LoginFailure).where(LoginFailure.email == email))
-    session.exec(delete(LoginFailure).where(
-        LoginFailure.created_at < utcnow() - THROTTLE_WINDOW))
 
 
 # --- merging an anonymous learner into an account

@@ -6,6 +6,7 @@ Access rule (one place): a cohort is visible to its owner, its co-instructors an
 import secrets
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, delete, select
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -192,4 +193,25 @@ def list_audit(session: Session, *, cohort_id: int, subject_id: int | None = Non
                  .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit))
     if subject_id is not None:
         statement = statement.where(AuditEvent.subject_id == subject_id)
+    return [tuple(row) for row in session.exec(statement).all()]
+
+
+# A reset voids the learner's attempts everywhere (attempts belong to the learner, not to a
+# cohort), so every instructor who can see the learner sees every reset, naming its cohort.
+SHARED_ACTIONS = ("quiz.reset",)
+
+
+def list_learner_audit(session: Session, *, learner_id: int, viewer: User,
+                       limit: int = 50) -> list[tuple[AuditEvent, str | None, str | None]]:
+    """Audit lines about one learner that `viewer` may see, newest first, with the actor's and
+    the cohort's names: all lines from cohorts the viewer teaches, and resets from any cohort."""
+    taught = [cohort.id for cohort in list_cohorts_for(session, user=viewer)]
+    actor = aliased(User)
+    statement = (select(AuditEvent, actor.display_name, Cohort.name)
+                 .join(actor, actor.id == AuditEvent.actor_id, isouter=True)
+                 .join(Cohort, Cohort.id == AuditEvent.cohort_id, isouter=True)
+                 .where(AuditEvent.subject_id == learner_id,
+                        or_(AuditEvent.cohort_id.in_(taught),
+                            AuditEvent.action.in_(SHARED_ACTIONS)))
+                 .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit))
     return [tuple(row) for row in session.exec(statement).all()]

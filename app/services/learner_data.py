@@ -19,7 +19,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services import attempt_drafts, practice
+from app.services import attempt_drafts, practice, throttles
 
 EXPORT_FORMAT = "azure-guide-learner-export/1"
 
@@ -125,6 +125,7 @@ def delete_learner(session: Session, *, learner: User) -> None:
                        "so their learners' data is not deleted with your account.")
     if learner.email:
         session.exec(delete(LoginFailure).where(LoginFailure.email == learner.email))
+        throttles.forget_email(session, email=learner.email)
     session.exec(delete(User).where(User.id == learner_id))
     if learner in session:
         session.expunge(learner)

@@ -12,7 +12,7 @@ from app.models import Answer, Attempt, ChapterVisit, Cohort, QuizProgress, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
 from app.services.answer_text import Lexicon, build_lexicon, prompt_text, response_text
-from app.services.cohorts import get_cohort_for, get_member, list_audit, record_audit
+from app.services.cohorts import get_cohort_for, get_member, list_learner_audit, record_audit
 from app.services.dashboard import quiz_columns
 
 
@@ -53,12 +53,12 @@ class LearnerReport:
     attempts: list[AttemptReport]
     quizzes: list[tuple[str, str]]  # every quiz that can be reset: (slug, title)
     summaries: list[QuizSummary]
-    audit: list
+    audit: list  # (event, actor's name, cohort's name): what the viewer may see about them
 
 
-def learner_report(session: Session, *, cohort: Cohort, learner_id: int,
-                   guide: Guide) -> LearnerReport:
-    """Everything about a member of `cohort` (NotFound for anyone else)."""
+def learner_report(session: Session, *, cohort: Cohort, learner_id: int, guide: Guide,
+                   viewer: User) -> LearnerReport:
+    """Everything about a member of `cohort` (NotFound for anyone else), as `viewer` sees it."""
     learner = get_member(session, cohort=cohort, learner_id=learner_id)
     titles = dict(quiz_columns(guide))
     visits = session.exec(select(ChapterVisit).where(ChapterVisit.learner_id == learner.id)
@@ -79,7 +79,8 @@ def learner_report(session: Session, *, cohort: Cohort, learner_id: int,
                  for slug, title in titles.items()]
     return LearnerReport(learner=learner, read=read, attempts=reports,
                          quizzes=list(titles.items()), summaries=summaries,
-                         audit=list_audit(session, cohort_id=cohort.id, subject_id=learner.id))
+                         audit=list_learner_audit(session, learner_id=learner.id,
+                                                  viewer=viewer))
 
 
 def _chapter_title(guide: Guide, slug: str) -> str:

@@ -3,12 +3,18 @@
 Each hash or check takes about 0.1 s and `memory_kib` of memory, so it never runs on the event
 loop or inside a database transaction, and at most `max_concurrent` run at once per process:
 a burst of sign-ups queues here instead of exhausting memory or starving page views.
+`hash_off_loop` / `verify_off_loop` queue on the event loop (a capacity limiter of the same
+size) before they take a worker thread, so waiting sign-ups never hold the threads that page
+views need for their database reads.
 Production strength is the default; tests configure cheap parameters (GUIDE_ARGON2_*).
 """
 
+import asyncio
 import threading
+import weakref
 from functools import cached_property
 
+from anyio import CapacityLimiter, to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -21,6 +27,23 @@ class Passwords:
         self._hash = PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_kib,
                                                 parallelism=parallelism),))
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._max_concurrent = max_concurrent
+        self._limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def hash_off_loop(self, password: str) -> str:
+        return await to_thread.run_sync(self.hash, password, limiter=self._limiter())
+
+    async def verify_off_loop(self, password: str,
+                              stored: str | None) -> tuple[bool, str | None]:
+        return await to_thread.run_sync(self.verify, password, stored, limiter=self._limiter())
+
+    def _limiter(self) -> CapacityLimiter:
+        """One per event loop (a worker has one; tests may run several)."""
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            limiter = self._limiters[loop] = CapacityLimiter(self._max_concurrent)
+        return limiter
 
     def hash(self, password: str) -> str:
         with self._slots:

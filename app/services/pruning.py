@@ -4,7 +4,8 @@
 - anonymous learners (no email) inactive for longer than max(anonymous_days, session_days):
   they have no account to come back to once their session cookie has expired, so their
   visits, attempts, answers and cohort memberships go with them (ON DELETE CASCADE);
-- login failures older than the throttle window, which no longer count.
+- login failures older than the throttle window, which no longer count;
+- throttle counters whose window ended over a day ago.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, delete, exists, select
 
 from app.models import LoginFailure, SignIn, User
+from app.services import throttles
 from app.services.accounts import THROTTLE_WINDOW
 
 DEFAULT_ANONYMOUS_DAYS = 30
@@ -23,6 +25,7 @@ class PruneReport:
     sessions: int
     anonymous_learners: int
     login_failures: int
+    throttles: int = 0
 
     def __str__(self) -> str:
         return (f"{self.sessions} expired session(s), {self.anonymous_learners} inactive "
@@ -40,4 +43,6 @@ def prune(session: Session, *, now: datetime, anonymous_days: int = DEFAULT_ANON
         User.email.is_(None), User.last_active_at < idle_since, ~live_session)).rowcount
     failures = session.exec(
         delete(LoginFailure).where(LoginFailure.created_at < now - THROTTLE_WINDOW)).rowcount
-    return PruneReport(sessions=sessions, anonymous_learners=learners, login_failures=failures)
+    counters = throttles.prune(session, now=now)
+    return PruneReport(sessions=sessions, anonymous_learners=learners, login_failures=failures,
+                       throttles=counters)

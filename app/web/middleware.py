@@ -1,8 +1,14 @@
 """Request and response guards, as plain ASGI middleware (cheap on every request).
 
 RequestGuard: request body size limit, the CSRF token (a signed `csrftoken` cookie echoed in
-the `csrf_token` form field or the `X-CSRF-Token` header on every state-changing request).
+the `csrf_token` form field or the `X-CSRF-Token` header on every state-changing request), and
+then, as defence in depth, a cross-site `Origin` or `Sec-Fetch-Site: cross-site` is refused.
 ResponseGuard: security headers, the CSRF cookie, and ETags on HTML so a revisit can get 304.
+
+The token is bound to the sign-in: nonce.HMAC(secret, nonce | SHA-256(sign-in cookie or "")),
+checked against the sign-in cookie the request carries. A token planted in a victim's browser
+(minted without their sign-in) or taken from another sign-in fails. When a response sets or
+clears the sign-in cookie, ResponseGuard issues a token bound to the new value alongside it.
 
 This is the only module that keeps values on the request (`scope["state"]`): the CSRF token
 a page must embed (read it with `csrf_token(request)`) and whether the visitor has none of our
@@ -12,7 +18,7 @@ sign-in cookie (the page cache serves those visitors). Use cases never pass resu
 import hashlib
 import hmac
 import secrets
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -38,21 +44,43 @@ SECURITY_HEADERS = [
 ]
 
 
-def sign_csrf(secret: str, nonce: str) -> str:
-    mac = hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).hexdigest()[:32]
+def sign_csrf(secret: str, nonce: str, sign_in: str | None) -> str:
+    """A token for this nonce, bound to the sign-in cookie value (None or "": no sign-in)."""
+    binding = hashlib.sha256((sign_in or "").encode()).hexdigest()
+    message = f"{nonce}|{binding}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
     return f"{nonce}.{mac}"
 
 
-def valid_csrf(secret: str, token: str | None) -> bool:
+def new_csrf(secret: str, sign_in: str | None) -> str:
+    return sign_csrf(secret, secrets.token_urlsafe(18), sign_in)
+
+
+def valid_csrf(secret: str, token: str | None, sign_in: str | None) -> bool:
     if not token or "." not in token:
         return False
     nonce = token.split(".", 1)[0]
-    return hmac.compare_digest(sign_csrf(secret, nonce), token)
+    return hmac.compare_digest(sign_csrf(secret, nonce, sign_in), token)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def csrf_token(request: Request) -> str:
     """The CSRF token a form on this request's page must carry (set by RequestGuard)."""
     return getattr(request.state, "csrf_token", "")
+
+
+def rebind_csrf(request: Request, sign_in: str | None) -> None:
+    """A use case just signed this browser in (its first write made its user): the page
+    rendered in the same response must carry the token bound to that new sign-in, and
+    ResponseGuard sends the same token as the cookie."""
+    if sign_in:
+        secret = request.app.state.settings.resolved_secret_key
+        request.state.csrf_token = new_csrf(secret, sign_in)
+        request.state.csrf_bound_to = sign_in
 
 
 def has_no_sign_in(request: Request) -> bool:
@@ -61,21 +89,23 @@ def has_no_sign_in(request: Request) -> bool:
 
 
 class RequestGuard:
-    def __init__(self, app, *, secret: str, max_body_bytes: int):
+    def __init__(self, app, *, secret: str, max_body_bytes: int, base_url: str):
         self.app = app
         self.secret = secret
         self.max_body_bytes = max_body_bytes
+        self.public_origin = origin_of(base_url)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
         token = read_cookie(headers, CSRF_COOKIE)
+        sign_in = read_cookie(headers, SIGN_IN_COOKIE)
         state = scope.setdefault("state", {})
-        if not valid_csrf(self.secret, token):
-            token = sign_csrf(self.secret, secrets.token_urlsafe(18))
+        if not valid_csrf(self.secret, token, sign_in):
+            token = new_csrf(self.secret, sign_in)
             state["set_csrf_cookie"] = True
-        state["no_sign_in"] = read_cookie(headers, SIGN_IN_COOKIE) is None
+        state["no_sign_in"] = sign_in is None
         state["csrf_token"] = token
         if scope["method"] in SAFE_METHODS:
             return await self.app(scope, receive, send)
@@ -87,7 +117,22 @@ class RequestGuard:
             return await self._reject(
                 scope, send, 403,
                 "The form's security token is missing or wrong. Reload the page and try again.")
+        if not self._same_site(scope, headers):
+            return await self._reject(scope, send, 403,
+                                      "This request came from another site and was refused.")
         await self.app(scope, _replay(body), send)
+
+    def _same_site(self, scope, headers: Headers) -> bool:
+        """No cross-site Origin and no `Sec-Fetch-Site: cross-site` (token clients exempt)."""
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            return True
+        if headers.get("sec-fetch-site", "").lower() == "cross-site":
+            return False
+        origin = headers.get("origin")
+        if origin is None:
+            return True  # older browsers and non-browser clients: the token check stands
+        own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
+        return origin.lower() in (own, self.public_origin)
 
     async def _read_body(self, receive) -> bytes | None:
         chunks, size = [], 0
@@ -145,9 +190,10 @@ def _replay(body: bytes):
 
 
 class ResponseGuard:
-    def __init__(self, app, *, https: bool):
+    def __init__(self, app, *, https: bool, secret: str):
         self.app = app
         self.https = https
+        self.secret = secret
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -179,9 +225,18 @@ class ResponseGuard:
             headers.raw.append((name, value))
         if self.https:
             headers.raw.append((b"strict-transport-security", b"max-age=31536000"))
-        if state.get("set_csrf_cookie"):
-            headers.raw.append((b"set-cookie", cookie_header(
-                CSRF_COOKIE, state["csrf_token"], max_age=None, https=self.https).encode()))
+        new_sign_in = _new_sign_in(headers)
+        if new_sign_in is not None:  # signed in, out, or anonymous for the first time
+            token = (state["csrf_token"] if state.get("csrf_bound_to") == new_sign_in
+                     else new_csrf(self.secret, new_sign_in))
+            # a script's next request needs it, and the cookie is HttpOnly (same-origin only)
+            headers.raw.append((CSRF_HEADER.encode(), token.encode()))
+        elif state.get("set_csrf_cookie"):
+            token = state["csrf_token"]
+        else:
+            return
+        headers.raw.append((b"set-cookie", cookie_header(
+            CSRF_COOKIE, token, max_age=None, https=self.https).encode()))
 
     async def _send_with_etag(self, scope, start: dict, body: bytes, send) -> None:
         headers = MutableHeaders(scope=start)
@@ -195,6 +250,15 @@ class ResponseGuard:
             body = b""
         await send(start)
         await send({"type": "http.response.body", "body": body})
+
+
+def _new_sign_in(headers: MutableHeaders) -> str | None:
+    """The sign-in cookie value this response sets ("" when it clears it), else None."""
+    prefix = f"{SIGN_IN_COOKIE}=".encode()
+    for name, value in headers.raw:
+        if name == b"set-cookie" and value.startswith(prefix):
+            return value[len(prefix):].split(b";", 1)[0].decode("latin-1")
+    return None
 
 
 def _is_html(headers: MutableHeaders) -> bool:

@@ -34,26 +34,29 @@ class Page:
     marks: dict[str, set[str]] = field(default_factory=dict)
 
     def render(self, template: str, context: dict | None = None, *, status_code: int = 200,
-               headers: dict | None = None, others_data: bool = False) -> HTMLResponse:
+               headers: dict | None = None, others_data: bool = False,
+               shared: bool = False) -> HTMLResponse:
         """Render `template` with the page's shared context.
 
         A page for a known viewer is private to that browser (and `others_data` pages, such as
-        an instructor's reports about other people, are never stored by any cache).
+        an instructor's reports about other people, are never stored by any cache). Without a
+        viewer a page is still private (its forms carry this browser's CSRF token) unless the
+        route says it is `shared`: the same bytes for every visitor, no token, no one's data.
         """
         state = self.request.app.state
-        shared = {"guide": state.guide, "viewer": self.viewer, "marks": self.marks,
+        common = {"guide": state.guide, "viewer": self.viewer, "marks": self.marks,
                   "csrf_token": csrf_token(self.request)}
         return state.templates.TemplateResponse(
-            self.request, template, shared | (context or {}), status_code=status_code,
-            headers={**cache_headers(self.viewer, others_data), **(headers or {})})
+            self.request, template, common | (context or {}), status_code=status_code,
+            headers={**cache_headers(self.viewer, others_data, shared), **(headers or {})})
 
 
-def cache_headers(viewer: User | None, others_data: bool) -> dict[str, str]:
+def cache_headers(viewer: User | None, others_data: bool, shared: bool = False) -> dict[str, str]:
     if others_data:
         return {"Cache-Control": "no-store", "Vary": "Cookie"}
-    if viewer is not None:
-        return {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
-    return {"Cache-Control": "no-cache"}
+    if viewer is None and shared:
+        return {"Cache-Control": "no-cache"}
+    return {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
 
 
 async def build_page(request: Request) -> Page:

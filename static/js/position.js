@@ -22,13 +22,21 @@
       .then(function (body) { csrf = body.csrf_token; return csrf; });
   }
 
-  function report(section, keepalive) {
+  // The token is bound to the sign-in: the first report of a new reader creates one, which
+  // makes the token it used stale. A 403 fetches this browser's current token and retries once.
+  function report(section, keepalive, retried) {
     return token().then(function (value) {
       return fetch("/api/v1/me/position", {
         method: "POST", credentials: "same-origin", keepalive: !!keepalive,
         headers: {"Content-Type": "application/json", "X-CSRF-Token": value},
         body: JSON.stringify({chapter_slug: chapter, section: section})
       });
+    }).then(function (response) {
+      var renewed = response.headers.get("X-CSRF-Token");
+      if (renewed) csrf = renewed; // this report created the sign-in the token is bound to
+      if (response.status !== 403 || retried) return response;
+      csrf = null;
+      return report(section, keepalive, true);
     });
   }
 
