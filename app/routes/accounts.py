@@ -13,6 +13,7 @@ from app.services import accounts
 from app.web.cookies import clear_sign_in_cookie, set_sign_in_cookie
 from app.web.deps import ClientIp, Db, PageDep, PasswordsDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.inputs import Text
 from app.web.middleware import csrf_token
 from app.web.rendering import Page
 from app.web.responses import see_other
@@ -22,16 +23,16 @@ router = APIRouter()
 
 class RegisterIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    email: str = Field(max_length=accounts.MAX_EMAIL, examples=["ada@example.com"])
-    password: str = Field(max_length=accounts.MAX_PASSWORD,
-                          description=f"at least {accounts.MIN_PASSWORD} characters")
-    display_name: str = Field(max_length=accounts.MAX_DISPLAY_NAME)
+    email: Text = Field(max_length=accounts.MAX_EMAIL, examples=["ada@example.com"])
+    password: Text = Field(max_length=accounts.MAX_PASSWORD,
+                           description=f"at least {accounts.MIN_PASSWORD} characters")
+    display_name: Text = Field(max_length=accounts.MAX_DISPLAY_NAME)
 
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    email: str = Field(max_length=accounts.MAX_EMAIL)
-    password: str = Field(max_length=accounts.MAX_PASSWORD)
+    email: Text = Field(max_length=accounts.MAX_EMAIL)
+    password: Text = Field(max_length=accounts.MAX_PASSWORD)
 
 
 class AccountPublic(BaseModel):

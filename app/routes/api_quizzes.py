@@ -9,6 +9,7 @@ from app.services import attempts, grading
 from app.services.attempts import FULL
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
+from app.web.inputs import PathText
 from app.web.quiz_schemas import (
     AttemptCreate,
     AttemptPublic,
@@ -43,7 +44,7 @@ async def list_quizzes(guide: GuideDep):
 
 
 @router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
-async def show_quiz(slug: str, guide: GuideDep):
+async def show_quiz(slug: PathText, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
     quiz = grading.get_quiz(guide, slug)
     return QuizPublic(slug=quiz.slug, title=quiz.title, pass_percent=quiz.pass_percent,
@@ -54,7 +55,7 @@ async def show_quiz(slug: str, guide: GuideDep):
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422)})
-async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db,
+async def submit_attempt(slug: PathText, body: AttemptCreate, guide: GuideDep, db: Db,
                          settings: SettingsDep, token: SignInToken) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id."""
     quiz = grading.get_quiz(guide, slug)
@@ -72,7 +73,7 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
              responses=errors(403, 404, 413, 422))
-async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
+async def check_answer(slug: PathText, question_id: PathText, body: CheckCreate, request: Request,
                        guide: GuideDep):
     """Grade one answer for instant feedback; nothing is stored."""
     quiz = grading.get_quiz(guide, slug)

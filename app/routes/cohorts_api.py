@@ -1,14 +1,14 @@
 """The cohorts JSON API under /api/v1/cohorts (sessions, or read-only bearer tokens)."""
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Forbidden
 from app.services import cohorts, dashboard, learner_report
 from app.web.deps import CurrentInstructor, Db, GuideDep, SettingsDep, Viewer
+from app.web.inputs import Id, PageNumber, PerPage, QueryText, Text
 
 router = APIRouter(prefix="/api/v1/cohorts", tags=["cohorts"])
 ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
@@ -18,12 +18,12 @@ ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
 
 class CohortCreate(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class JoinRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    join_code: str = Field(min_length=1, max_length=64)
+    join_code: Text = Field(min_length=1, max_length=64)
 
 
 class CohortPublic(BaseModel):
@@ -97,11 +97,11 @@ async def join_cohort(request: Request, body: JoinRequest, db: Db,
 
 
 @router.get("/{cohort_id}/progress", responses=ERRORS)
-async def cohort_progress(cohort_id: int, db: Db, guide: GuideDep, settings: SettingsDep,
+async def cohort_progress(cohort_id: Id, db: Db, guide: GuideDep, settings: SettingsDep,
                           user: CurrentInstructor, response: Response,
-                          page: Annotated[int, Query(ge=1)] = 1,
-                          per_page: Annotated[int, Query(ge=1, le=dashboard.PER_PAGE_MAX)] = 50,
-                          sort: str = "name", q: str = "", flag: str = "") -> ProgressPage:
+                          page: PageNumber = 1, per_page: PerPage = 50,
+                          sort: QueryText = "name", q: QueryText = "",
+                          flag: QueryText = "") -> ProgressPage:
     """One page of learners with their counts, completion and best score per quiz taken."""
     query = dashboard.heatmap_query(page=page, per_page=per_page, sort=sort, q=q, flag=flag)
     heatmap = await db.read(_heatmap, cohort_id=cohort_id, user=user, guide=guide, query=query,
@@ -127,7 +127,7 @@ def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
 
 
 @router.get("/{cohort_id}/learners/{learner_id}", responses=ERRORS)
-async def learner_detail(cohort_id: int, learner_id: int, db: Db, guide: GuideDep,
+async def learner_detail(cohort_id: Id, learner_id: Id, db: Db, guide: GuideDep,
                          user: CurrentInstructor, response: Response) -> dict:
     """A member's chapters read and every attempt with every answer."""
     report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,

@@ -15,13 +15,12 @@ from sqlmodel import Session, delete, select
 
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, QuizProgress, User
-from app.models.types import utcnow
+from app.models.types import MAX_ID, utcnow
 from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
 
 FULL = "full"
 RETRY = "retry"
-MAX_ID = 2**31 - 1  # the widest id every database column can hold (PostgreSQL's integer)
 
 # Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
 # Core, so each submission only binds parameters and the write lock is held briefly.

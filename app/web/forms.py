@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
 from app.errors import Invalid
+from app.web.inputs import is_plain_text
 
 MAX_FIELDS = 200
 
@@ -62,7 +63,7 @@ def check_text(value, *, field: str, max_length: int) -> str:
     if len(value) > max_length:
         raise Invalid(f"{printable(field)}: use at most {max_length} characters.",
                       field=printable(field))
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n" for ch in value):
+    if not is_plain_text(value):
         raise Invalid(f"{printable(field)}: contains characters that are not allowed.",
                       field=printable(field))
     return value

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.guide.vocabulary import PARTIES
+from app.web.inputs import Text
 
 Answer = list[str] | dict[str, str]
 # Submitted answers are checked by the grader, whose errors name the question
@@ -67,8 +68,8 @@ class QuizPublic(BaseModel):
 
 
 class AttemptCreate(_In):
-    client_attempt_id: str = CLIENT_ATTEMPT_ID
-    answers: dict[str, SubmittedAnswer] = ANSWERS
+    client_attempt_id: Text = CLIENT_ATTEMPT_ID
+    answers: dict[Text, SubmittedAnswer] = ANSWERS
 
 
 class QuestionResult(BaseModel):
