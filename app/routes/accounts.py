@@ -15,6 +15,7 @@ from app.web.deps import ClientIp, Db, PageDep, PasswordsDep, SettingsDep, SignI
 from app.web.forms import FormDep
 from app.web.inputs import Text
 from app.web.middleware import csrf_token
+from app.web.openapi import errors
 from app.web.rendering import Page
 from app.web.responses import see_other
 
@@ -42,10 +43,9 @@ class AccountPublic(BaseModel):
     role: str
 
 
-ERRORS = {401: {"description": "Wrong email or password (the same for both)"},
-          409: {"description": "Already signed in, or the email has an account"},
-          422: {"description": "Invalid input; `field` names the field"},
-          429: {"description": "Too many failed sign-ins; try again in 15 minutes"}}
+ERRORS = errors(401, 409, 422, 429, e401="Wrong email or password (the same for both)",
+                e409="Already signed in, or the email has an account",
+                e429="Too many failed sign-ins; try again in 15 minutes")
 FIELDS = {"email": accounts.MAX_EMAIL, "password": accounts.MAX_PASSWORD,
           "display_name": accounts.MAX_DISPLAY_NAME, "next": 2000}
 

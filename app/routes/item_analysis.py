@@ -14,10 +14,11 @@ from app.services import cohorts, item_reports
 from app.services.answer_text import build_lexicon
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep
 from app.web.inputs import Id, PathText
+from app.web.openapi import errors
 
 router = APIRouter()
-ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
-          403: {"description": "not allowed"}, 404: {"description": "no such cohort"}}
+ERRORS = errors(401, 403, 404, e401="Not signed in, or an unknown or revoked token",
+                e404="No such cohort (or not yours)")
 
 
 async def get_report_cache(request: Request) -> item_reports.ReportCache:

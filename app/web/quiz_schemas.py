@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.guide.vocabulary import PARTIES
+from app.web import openapi
 from app.web.inputs import Text
 
 Answer = list[str] | dict[str, str]
@@ -105,14 +106,8 @@ class CheckPublic(BaseModel):
     feedback_html: str = Field(description="the same feedback the result page shows")
 
 
-class ErrorPublic(BaseModel):
-    detail: str
-    field: str | None = None
-
-
 def errors(*statuses: int) -> dict:
-    """OpenAPI documentation of the error responses a route can give."""
-    described = {401: "Sign-in needed", 403: "Missing or wrong CSRF token",
-                 404: "Unknown quiz or question", 409: "client_attempt_id used for another quiz",
-                 413: "Request body too large", 422: "Invalid input (`field` names it)"}
-    return {s: {"model": ErrorPublic, "description": described[s]} for s in statuses}
+    """OpenAPI documentation of the error responses a quiz route can give."""
+    return openapi.errors(*statuses, e403="Missing or wrong CSRF token",
+                          e404="Unknown quiz or question",
+                          e409="client_attempt_id used for another quiz")
