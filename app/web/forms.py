@@ -70,7 +70,9 @@ def check_text(value, *, field: str, max_length: int) -> str:
 
 
 async def read_form(request: Request) -> Form:
-    data = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    # One file is parsed (the body limit bounds it) so that the 422 can name its field;
+    # a second one is Starlette's 400.
+    data = await request.form(max_files=1, max_fields=MAX_FIELDS)
     for name, value in data.multi_items():
         if isinstance(value, UploadFile):
             raise Invalid(f"{printable(name)}: a file was sent where text was expected.",
