@@ -22,10 +22,12 @@ from app.web.cookies import SIGN_IN_COOKIE
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance")
 MAX_EXAMPLES = 30
+QUIZ, QUESTION = "your-side", "ys-nsg-priority"  # in content/quizzes/your-side.yaml
 
 
-def _people(database_url: str) -> tuple[str, str]:
-    """A learner's sign-in token and an instructor's API token (who owns cohort 1)."""
+def _people(database_url: str) -> dict[str, str]:
+    """Sign-ins of a learner and of an instructor who owns cohort 1 (the learner is in it),
+    and an API token of that instructor."""
     engine = create_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
@@ -37,31 +39,46 @@ def _people(database_url: str) -> tuple[str, str]:
             cohort = cohorts.create_cohort(session, owner=teacher, name="Fuzzed")
             session.flush()
             session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
-            sign_in = sign_ins.create_sign_in(session, user_id=learner.id, days=1)
-            _, secret = api_tokens.create_token(session, owner=teacher, name="fuzz")
+            people = {"learner": sign_ins.create_sign_in(session, user_id=learner.id, days=1),
+                      "teacher": sign_ins.create_sign_in(session, user_id=teacher.id, days=1),
+                      "token": api_tokens.create_token(session, owner=teacher, name="fuzz")[1]}
             session.commit()
     finally:
         engine.dispose()
-    return sign_in, secret
+    return people
 
 
-def _config(csrf: str, sign_in: str, secret: str) -> str:
+def _config(csrf: str, people: dict[str, str]) -> str:
+    """The learner's cookies everywhere; the instructor's sign-in to create cohorts, the
+    instructor's token on the read-only reports; real quiz ids where random ones only 404."""
     return f"""
 [headers]
-Cookie = "csrftoken={csrf}; {SIGN_IN_COOKIE}={sign_in}"
+Cookie = "csrftoken={csrf}; {SIGN_IN_COOKIE}={people['learner']}"
 X-CSRF-Token = "{csrf}"
 
 [[operations]]
+include-name = "POST /api/v1/cohorts"
+headers = {{ Cookie = "csrftoken={csrf}; {SIGN_IN_COOKIE}={people['teacher']}" }}
+
+[[operations]]
 include-name-regex = "^GET /api/v1/cohorts"
-headers = {{ Authorization = "Bearer {secret}" }}
+headers = {{ Authorization = "Bearer {people['token']}" }}
+
+[[operations]]
+include-name = "POST /api/v1/quizzes/{{slug}}/attempts"
+parameters = {{ "path.slug" = "{QUIZ}" }}
+
+[[operations]]
+include-name = "POST /api/v1/quizzes/{{slug}}/questions/{{question_id}}/check"
+parameters = {{ "path.slug" = "{QUIZ}", "path.question_id" = "{QUESTION}" }}
 """
 
 
 def test_every_api_operation_answers_as_documented(live_server, database_url, tmp_path):
-    sign_in, secret = _people(database_url)
+    people = _people(database_url)
     csrf = httpx.get(f"{live_server}/healthz").cookies["csrftoken"]
     config = tmp_path / "schemathesis.toml"
-    config.write_text(_config(csrf, sign_in, secret))
+    config.write_text(_config(csrf, people))
     started = time.monotonic()
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", str(config),

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from app.models.types import MAX_ID
 from app.services.dashboard import PER_PAGE_MAX
@@ -32,9 +32,15 @@ def _plain_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_plain_text)]
+# The same rule, documented in the OpenAPI schema (lone surrogates cannot be written there).
+PLAIN_TEXT = {"pattern": r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"}
+
+Text = Annotated[str, AfterValidator(_plain_text), Field(json_schema_extra=PLAIN_TEXT)]
+Key = Annotated[str, AfterValidator(_plain_text)]  # a text key of a JSON object
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_ID, description="1 for the first page")]
 PerPage = Annotated[int, Query(ge=1, le=PER_PAGE_MAX)]
-QueryText = Annotated[str, Query(max_length=200), AfterValidator(_plain_text)]
-PathText = Annotated[str, Path(max_length=200), AfterValidator(_plain_text)]
+QueryText = Annotated[str, Query(max_length=200, json_schema_extra=PLAIN_TEXT),
+                      AfterValidator(_plain_text)]
+PathText = Annotated[str, Path(max_length=200, json_schema_extra=PLAIN_TEXT),
+                     AfterValidator(_plain_text)]

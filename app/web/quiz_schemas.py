@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.guide.vocabulary import PARTIES
 from app.web import openapi
-from app.web.inputs import Text
+from app.web.inputs import Key, Text
 
 Answer = list[str] | dict[str, str]
 # Submitted answers are checked by the grader, whose errors name the question
@@ -70,7 +70,7 @@ class QuizPublic(BaseModel):
 
 class AttemptCreate(_In):
     client_attempt_id: Text = CLIENT_ATTEMPT_ID
-    answers: dict[Text, SubmittedAnswer] = ANSWERS
+    answers: dict[Key, SubmittedAnswer] = ANSWERS
 
 
 class QuestionResult(BaseModel):
