@@ -40,7 +40,8 @@ Key = Annotated[str, AfterValidator(_plain_text)]  # a text key of a JSON object
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_ID, description="1 for the first page")]
 PerPage = Annotated[int, Query(ge=1, le=PER_PAGE_MAX)]
-QueryText = Annotated[str, Query(max_length=200, json_schema_extra=PLAIN_TEXT),
-                      AfterValidator(_plain_text)]
+# No length limit on queries: the URL's own limit bounds them, and a long pasted search is
+# cut by the search itself rather than refused.
+QueryText = Annotated[str, Query(json_schema_extra=PLAIN_TEXT), AfterValidator(_plain_text)]
 PathText = Annotated[str, Path(max_length=200, json_schema_extra=PLAIN_TEXT),
                      AfterValidator(_plain_text)]
