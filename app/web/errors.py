@@ -76,6 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
         status, message, field = validation_failure(exc.errors())
+        if status == 404 and not wants_json(request):
+            message = "There is no page at this address."
         return await error_response(request, status, message, field=field)
 
     @app.exception_handler(DBAPIError)
