@@ -3,8 +3,10 @@ database (SQLite, or PostgreSQL with TEST_DATABASE_URL), must answer without a 5
 schema documents (status codes, content types, bodies).
 
 Requests carry the CSRF cookie and header and a learner's sign-in cookie; the read-only
-cohort reports (GET under /api/v1/cohorts) carry an instructor's API token instead.
-Seeded and deterministic, so a failure in CI reproduces locally.
+cohort reports (GET under /api/v1/cohorts) carry an instructor's API token instead, and
+creating a cohort an instructor's sign-in. Deterministic generation (`--generation-
+deterministic`: the same cases every run), so a failure in CI reproduces locally. About 820
+cases in 40-55 s on a 2-core machine (examples, coverage and fuzzing phases; stateful off).
 """
 
 import subprocess
@@ -82,8 +84,8 @@ def test_every_api_operation_answers_as_documented(live_server, database_url, tm
     started = time.monotonic()
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", str(config),
-         "run",
-         f"{live_server}/openapi.json", "--checks", CHECKS, "--max-examples", str(MAX_EXAMPLES),
+         "run", f"{live_server}/openapi.json", "--checks", CHECKS,
+         "--max-examples", str(MAX_EXAMPLES),
          "--generation-deterministic", "--workers", "1",
          "--phases", "examples,coverage,fuzzing"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
