@@ -41,6 +41,7 @@ from app.services.item_reports import ReportCache
 from app.services.passwords import Passwords
 from app.web.errors import ServerErrorPage, install_error_handlers
 from app.web.middleware import RequestGuard, ResponseGuard
+from app.web.openapi import install_openapi
 from app.web.pagecache import PageCache, PageStore
 from app.web.rendering import make_templates, matrix_renderer
 from app.writer import freeze_startup_garbage
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    install_openapi(app)
     app.add_middleware(PageCache, store=app.state.page_cache)
     app.add_middleware(RequestGuard, secret=settings.resolved_secret_key,
                        max_body_bytes=settings.max_body_bytes, base_url=settings.base_url)

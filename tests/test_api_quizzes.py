@@ -145,12 +145,13 @@ def test_submit_attempt_to_unknown_quiz_is_404(client, app):
     assert count(app, Attempt) == 0
 
 
-def test_submit_attempt_rejects_unparsable_json(client):
+def test_submit_attempt_rejects_unparsable_json_with_400(client):
     response = client.post("/api/v1/quizzes/alpha/attempts", content=b"{not json",
                            headers={"X-CSRF-Token": csrf_token(client),
                                     "content-type": "application/json"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is not valid JSON."}
 
 
 def test_submit_attempt_rejects_oversized_body_with_413(client, app):

@@ -6,6 +6,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
+# The widest id every database column can hold (PostgreSQL's integer; SQLite's is 2**63 - 1):
+# the web edge answers 404 for larger ids before any query is built with them.
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""

@@ -13,7 +13,9 @@ from app.services import accounts
 from app.web.cookies import clear_sign_in_cookie, set_sign_in_cookie
 from app.web.deps import ClientIp, Db, PageDep, PasswordsDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.inputs import Text
 from app.web.middleware import csrf_token
+from app.web.openapi import errors
 from app.web.rendering import Page
 from app.web.responses import see_other
 
@@ -22,16 +24,16 @@ router = APIRouter()
 
 class RegisterIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    email: str = Field(max_length=accounts.MAX_EMAIL, examples=["ada@example.com"])
-    password: str = Field(max_length=accounts.MAX_PASSWORD,
-                          description=f"at least {accounts.MIN_PASSWORD} characters")
-    display_name: str = Field(max_length=accounts.MAX_DISPLAY_NAME)
+    email: Text = Field(max_length=accounts.MAX_EMAIL, examples=["ada@example.com"])
+    password: Text = Field(max_length=accounts.MAX_PASSWORD,
+                           description=f"at least {accounts.MIN_PASSWORD} characters")
+    display_name: Text = Field(max_length=accounts.MAX_DISPLAY_NAME)
 
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    email: str = Field(max_length=accounts.MAX_EMAIL)
-    password: str = Field(max_length=accounts.MAX_PASSWORD)
+    email: Text = Field(max_length=accounts.MAX_EMAIL)
+    password: Text = Field(max_length=accounts.MAX_PASSWORD)
 
 
 class AccountPublic(BaseModel):
@@ -41,10 +43,9 @@ class AccountPublic(BaseModel):
     role: str
 
 
-ERRORS = {401: {"description": "Wrong email or password (the same for both)"},
-          409: {"description": "Already signed in, or the email has an account"},
-          422: {"description": "Invalid input; `field` names the field"},
-          429: {"description": "Too many attempts from here; Retry-After says when to retry"}}
+ERRORS = errors(401, 409, 422, 429, e401="Wrong email or password (the same for both)",
+                e409="Already signed in, or the email has an account",
+                e429="Too many attempts from here; Retry-After says when to retry")
 FIELDS = {"email": accounts.MAX_EMAIL, "password": accounts.MAX_PASSWORD,
           "display_name": accounts.MAX_DISPLAY_NAME, "next": 2000}
 

@@ -9,6 +9,7 @@ from app.services import attempt_drafts, grading, practice
 from app.services.attempts import FULL
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
+from app.web.inputs import PathText
 from app.web.quiz_schemas import (
     AttemptCreate,
     AttemptPublic,
@@ -44,7 +45,7 @@ async def list_quizzes(guide: GuideDep):
 
 
 @router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
-async def show_quiz(slug: str, guide: GuideDep):
+async def show_quiz(slug: PathText, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
     quiz = grading.get_quiz(guide, slug)
     return QuizPublic(slug=quiz.slug, title=quiz.title, pass_percent=quiz.pass_percent,
@@ -57,7 +58,7 @@ async def show_quiz(slug: str, guide: GuideDep):
                         **errors(403, 404, 409, 413, 422, conflict=(
                             "client_attempt_id used for another quiz, or another attempt at "
                             "this quiz is in progress (the detail names its id)"))})
-async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db,
+async def submit_attempt(slug: PathText, body: AttemptCreate, guide: GuideDep, db: Db,
                          settings: SettingsDep, token: SignInToken) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id.
 
@@ -83,7 +84,8 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
              responses=errors(403, 404, 409, 413, 422, conflict=(
                  "A `deferred` quiz (feedback after submission only), an attempt already "
                  "submitted, or another attempt at this quiz in progress")))
-async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
+async def check_answer(slug: PathText, question_id: PathText, body: CheckCreate,
+                       request: Request,
                        guide: GuideDep, db: Db, settings: SettingsDep,
                        token: SignInToken) -> Response:
     """Check one answer of a graded attempt, on an `immediate` quiz only; it becomes final.
@@ -109,7 +111,8 @@ async def check_answer(slug: str, question_id: str, body: CheckCreate, request: 
 
 @router.post("/quizzes/{slug}/practice/questions/{question_id}/check",
              response_model=CheckPublic, responses=errors(403, 404, 413, 422))
-async def check_practice_answer(slug: str, question_id: str, body: PracticeCheckCreate,
+async def check_practice_answer(slug: PathText, question_id: PathText,
+                                body: PracticeCheckCreate,
                                 request: Request, guide: GuideDep, db: Db,
                                 settings: SettingsDep, token: SignInToken) -> Response:
     """Check one answer in practice mode, as often as you like; the feedback shows the key.

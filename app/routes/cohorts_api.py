@@ -1,29 +1,29 @@
 """The cohorts JSON API under /api/v1/cohorts (sessions, or read-only bearer tokens)."""
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Forbidden
 from app.services import cohorts, dashboard, learner_report
 from app.web.deps import CurrentInstructor, Db, GuideDep, SettingsDep, Viewer
+from app.web.inputs import Id, PageNumber, PerPage, QueryText, Text
+from app.web.openapi import errors
 
-router = APIRouter(prefix="/api/v1/cohorts", tags=["cohorts"])
-ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
-          403: {"description": "not allowed"}, 404: {"description": "no such cohort"},
-          422: {"description": "invalid input"}}
+ERRORS = errors(401, 403, 404, 422, e401="Not signed in, or an unknown or revoked token",
+                e404="No such cohort or learner (or not yours)")
+router = APIRouter(prefix="/api/v1/cohorts", tags=["cohorts"], responses=ERRORS)
 
 
 class CohortCreate(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class JoinRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    join_code: str = Field(min_length=1, max_length=64)
+    join_code: Text = Field(min_length=1, max_length=64)
 
 
 class CohortPublic(BaseModel):
@@ -65,7 +65,7 @@ def _public(cohort, settings, learners: int | None = None) -> CohortPublic:
                         learners=learners)
 
 
-@router.get("", responses=ERRORS)
+@router.get("")
 async def list_cohorts(db: Db, settings: SettingsDep, user: CurrentInstructor,
                        response: Response) -> list[CohortPublic]:
     """The cohorts you own or co-teach (all of them for an admin), with learner counts."""
@@ -79,14 +79,14 @@ def _cohorts_with_counts(session, *, user):
     return mine, cohorts.count_members_by_cohort(session, cohort_ids=[c.id for c in mine])
 
 
-@router.post("", status_code=201, responses=ERRORS)
+@router.post("", status_code=201)
 async def create_cohort(body: CohortCreate, db: Db, settings: SettingsDep,
                         user: CurrentInstructor) -> CohortPublic:
     cohort = await db.write(cohorts.create_cohort, owner=user, name=body.name)
     return _public(cohort, settings, 0)
 
 
-@router.post("/join", responses=ERRORS)
+@router.post("/join")
 async def join_cohort(request: Request, body: JoinRequest, db: Db,
                       viewer: Viewer) -> JoinedCohort:
     """Join with a code; you must be signed in with an account (not a token)."""
@@ -96,12 +96,12 @@ async def join_cohort(request: Request, body: JoinRequest, db: Db,
     return JoinedCohort(id=cohort.id, name=cohort.name)
 
 
-@router.get("/{cohort_id}/progress", responses=ERRORS)
-async def cohort_progress(cohort_id: int, db: Db, guide: GuideDep, settings: SettingsDep,
+@router.get("/{cohort_id}/progress")
+async def cohort_progress(cohort_id: Id, db: Db, guide: GuideDep, settings: SettingsDep,
                           user: CurrentInstructor, response: Response,
-                          page: Annotated[int, Query(ge=1)] = 1,
-                          per_page: Annotated[int, Query(ge=1, le=dashboard.PER_PAGE_MAX)] = 50,
-                          sort: str = "name", q: str = "", flag: str = "") -> ProgressPage:
+                          page: PageNumber = 1, per_page: PerPage = 50,
+                          sort: QueryText = "name", q: QueryText = "",
+                          flag: QueryText = "") -> ProgressPage:
     """One page of learners with their counts, completion and best score per quiz taken."""
     query = dashboard.heatmap_query(page=page, per_page=per_page, sort=sort, q=q, flag=flag)
     heatmap = await db.read(_heatmap, cohort_id=cohort_id, user=user, guide=guide, query=query,
@@ -126,8 +126,8 @@ def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
         quizzes={slug: summary.best_percent for slug, summary in row.quizzes.items()})
 
 
-@router.get("/{cohort_id}/learners/{learner_id}", responses=ERRORS)
-async def learner_detail(cohort_id: int, learner_id: int, db: Db, guide: GuideDep,
+@router.get("/{cohort_id}/learners/{learner_id}")
+async def learner_detail(cohort_id: Id, learner_id: Id, db: Db, guide: GuideDep,
                          user: CurrentInstructor, response: Response) -> dict:
     """A member's chapters read and every attempt with every answer."""
     report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,

@@ -10,6 +10,7 @@ from app.db_status import is_read_only_error
 from app.errors import NotFound
 from app.services import reading
 from app.web.deps import Db, GuideDep, PageDep
+from app.web.inputs import QueryText
 from app.web.middleware import has_no_sign_in
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +47,7 @@ async def show_chapter(slug: str, request: Request, page: PageDep, guide: GuideD
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search_guide(page: PageDep, guide: GuideDep, q: str = ""):
+async def search_guide(page: PageDep, guide: GuideDep, q: QueryText = ""):
     query = q.strip()
     results = guide.search(query)
     return page.render("guide/search.html", {"query": query, "results": results}, shared=True)

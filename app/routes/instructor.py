@@ -15,6 +15,7 @@ from app.services import api_tokens, cohorts, dashboard, learner_report
 from app.web import charts
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep, SettingsDep
 from app.web.forms import FormDep
+from app.web.inputs import Id, PageNumber, PerPage, QueryText
 from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
@@ -39,10 +40,11 @@ async def create_cohort(db: Db, user: CurrentInstructor, form: FormDep):
 
 
 @router.get("/instructor/cohorts/{cohort_id}", response_class=HTMLResponse)
-async def show_cohort(cohort_id: int, page: PageDep, db: Db, guide: GuideDep,
+async def show_cohort(cohort_id: Id, page: PageDep, db: Db, guide: GuideDep,
                       settings: SettingsDep, user: CurrentInstructor,
-                      page_number: Annotated[int, Query(alias="page")] = 1, per_page: int = 50,
-                      sort: str = "name", q: str = "", flag: str = ""):
+                      page_number: Annotated[PageNumber, Query(alias="page")] = 1,
+                      per_page: PerPage = 50, sort: QueryText = "name", q: QueryText = "",
+                      flag: QueryText = ""):
     query = dashboard.heatmap_query(page=page_number, per_page=per_page, sort=sort, q=q,
                                     flag=flag)
     context = await db.read(_cohort_context, cohort_id=cohort_id, user=user, guide=guide,
@@ -76,7 +78,7 @@ def _cohort_context(session, *, cohort_id, user, guide, query, stuck_days) -> di
             "page_url": _page_url(cohort.id, heatmap.query), "sorts": dashboard.SORTS}
 
 
-def _page_url(cohort_id: int, query: dashboard.HeatmapQuery):
+def _page_url(cohort_id: Id, query: dashboard.HeatmapQuery):
     """A function for the template: this page's URL with some query parameters changed."""
     current = {"sort": query.sort, "q": query.q, "flag": query.flag,
                "per_page": query.per_page, "page": query.page}
@@ -88,20 +90,20 @@ def _page_url(cohort_id: int, query: dashboard.HeatmapQuery):
 
 
 @router.post("/instructor/cohorts/{cohort_id}/rotate-code")
-async def rotate_join_code(cohort_id: int, db: Db, user: CurrentInstructor):
+async def rotate_join_code(cohort_id: Id, db: Db, user: CurrentInstructor):
     await db.write(cohorts.rotate_code, cohort_id=cohort_id, actor=user)
     return see_other(f"/instructor/cohorts/{cohort_id}#join")
 
 
 @router.post("/instructor/cohorts/{cohort_id}/instructors")
-async def add_co_instructor(cohort_id: int, db: Db, user: CurrentInstructor, form: FormDep):
+async def add_co_instructor(cohort_id: Id, db: Db, user: CurrentInstructor, form: FormDep):
     await db.write(cohorts.add_co_instructor, cohort_id=cohort_id,
                    email=form.text("email"), actor=user)
     return see_other(f"/instructor/cohorts/{cohort_id}#instructors")
 
 
 @router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/remove")
-async def remove_learner(cohort_id: int, learner_id: int, db: Db, user: CurrentInstructor):
+async def remove_learner(cohort_id: Id, learner_id: Id, db: Db, user: CurrentInstructor):
     await db.write(cohorts.remove_member, cohort_id=cohort_id, learner_id=learner_id,
                    actor=user)
     return see_other(f"/instructor/cohorts/{cohort_id}")
@@ -109,7 +111,7 @@ async def remove_learner(cohort_id: int, learner_id: int, db: Db, user: CurrentI
 
 @router.get("/instructor/cohorts/{cohort_id}/learners/{learner_id}",
             response_class=HTMLResponse)
-async def show_learner(cohort_id: int, learner_id: int, page: PageDep, db: Db,
+async def show_learner(cohort_id: Id, learner_id: Id, page: PageDep, db: Db,
                        guide: GuideDep, user: CurrentInstructor):
     cohort, report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,
                                    user=user, guide=guide)
@@ -124,7 +126,7 @@ def _learner_report(session, *, cohort_id, learner_id, user, guide):
 
 
 @router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/reset")
-async def reset_quiz(cohort_id: int, learner_id: int, db: Db, guide: GuideDep,
+async def reset_quiz(cohort_id: Id, learner_id: Id, db: Db, guide: GuideDep,
                      user: CurrentInstructor, form: FormDep):
     await db.write(learner_report.reset_quiz_attempts, cohort_id=cohort_id,
                    learner_id=learner_id, quiz_slug=form.text("quiz_slug"), actor=user,
@@ -150,6 +152,6 @@ async def create_token(page: PageDep, db: Db, user: CurrentInstructor, form: For
 
 
 @router.post("/instructor/tokens/{token_id}/revoke")
-async def revoke_token(token_id: int, db: Db, user: CurrentInstructor):
+async def revoke_token(token_id: Id, db: Db, user: CurrentInstructor):
     await db.write(api_tokens.revoke_token, owner=user, token_id=token_id)
     return see_other("/instructor/tokens")

@@ -13,10 +13,12 @@ from pydantic import BaseModel
 from app.services import cohorts, item_reports
 from app.services.answer_text import build_lexicon
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep
+from app.web.inputs import Id, PathText
+from app.web.openapi import errors
 
 router = APIRouter()
-ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
-          403: {"description": "not allowed"}, 404: {"description": "no such cohort"}}
+ERRORS = errors(401, 403, 404, e401="Not signed in, or an unknown or revoked token",
+                e404="No such cohort (or not yours)")
 
 
 async def get_report_cache(request: Request) -> item_reports.ReportCache:
@@ -39,7 +41,7 @@ class ItemPublic(BaseModel):
 
 @router.get("/instructor/cohorts/{cohort_id}/items", response_class=HTMLResponse,
             include_in_schema=False)
-async def list_item_analyses(cohort_id: int, page: PageDep, db: Db, guide: GuideDep,
+async def list_item_analyses(cohort_id: Id, page: PageDep, db: Db, guide: GuideDep,
                              user: CurrentInstructor):
     cohort = await db.read(cohorts.get_cohort_for, cohort_id=cohort_id, user=user)
     return page.render("reports/quizzes.html",
@@ -49,7 +51,7 @@ async def list_item_analyses(cohort_id: int, page: PageDep, db: Db, guide: Guide
 
 @router.get("/instructor/cohorts/{cohort_id}/quizzes/{slug}/items",
             response_class=HTMLResponse, include_in_schema=False)
-async def show_item_analysis(cohort_id: int, slug: str, page: PageDep, db: Db,
+async def show_item_analysis(cohort_id: Id, slug: PathText, page: PageDep, db: Db,
                              guide: GuideDep, user: CurrentInstructor, cache: CacheDep,
                              attempts: Literal["first", "all"] = "first"):
     quiz = item_reports.get_analysed_quiz(guide, slug)
@@ -70,7 +72,7 @@ def _quiz_report(session, *, cohort_id, user, quiz, guide, all_attempts, cache):
 
 
 @router.get("/api/v1/cohorts/{cohort_id}/items", responses=ERRORS, tags=["cohorts"])
-async def list_items(cohort_id: int, db: Db, guide: GuideDep, user: CurrentInstructor,
+async def list_items(cohort_id: Id, db: Db, guide: GuideDep, user: CurrentInstructor,
                      cache: CacheDep, response: Response) -> list[ItemPublic]:
     """Item statistics per question, from each learner's first attempt (Moodle's formulas)."""
     found = await db.read(cohort_reports, cohort_id=cohort_id, user=user, guide=guide,

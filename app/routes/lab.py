@@ -13,13 +13,15 @@ from app.services import lab as lab_service
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.inputs import Id, QueryText
 from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/lab", response_class=HTMLResponse)
-async def show_lab(page: PageDep, guide: GuideDep, model: str = "iaas", compare: str = ""):
+async def show_lab(page: PageDep, guide: GuideDep, model: QueryText = "iaas",
+                   compare: QueryText = ""):
     exploration = lab_service.explore(_lab(guide), guide.matrix, model=model, compare=compare)
     return page.render("lab/explore.html", {"matrix": guide.matrix, "exploration": exploration})
 
@@ -49,7 +51,7 @@ async def submit_exercise(page: PageDep, guide: GuideDep, db: Db, form: FormDep,
 
 
 @router.get("/lab/exercise/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_exercise_result(attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
+async def show_exercise_result(attempt_id: Id, page: PageDep, guide: GuideDep, db: Db):
     result = await db.read(lab_service.review_grid, lab=_lab(guide), learner=page.viewer,
                            attempt_id=attempt_id)
     return page.render("lab/result.html", {"matrix": guide.matrix, "result": result,

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.services import practice, progress, reading
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken, Viewer
+from app.web.inputs import Text
 
 router = APIRouter()
 
@@ -39,8 +40,8 @@ class ProgressPublic(BaseModel):
 
 class PositionIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    chapter_slug: str = Field(max_length=80)
-    section: str | None = Field(
+    chapter_slug: Text = Field(max_length=80)
+    section: Text | None = Field(
         max_length=120, description="a heading id of that chapter; null records the visit alone")
 
 

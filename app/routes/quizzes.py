@@ -16,6 +16,7 @@ from app.services.attempts import FULL, RETRY
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import Form, FormDep
+from app.web.inputs import Id
 from app.web.middleware import rebind_csrf
 from app.web.rendering import Page
 from app.web.responses import see_other
@@ -36,7 +37,7 @@ async def submit_quiz(slug: str, page: PageDep, guide: GuideDep, db: Db, form: F
 
 
 @router.get("/chapters/{slug}/quiz/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_attempt(slug: str, attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
+async def show_attempt(slug: str, attempt_id: Id, page: PageDep, guide: GuideDep, db: Db):
     return await render_attempt(page, db, _chapter_quiz(guide, slug), attempt_id)
 
 
@@ -178,12 +179,12 @@ def _questions_for(session, *, quiz: Quiz, viewer, retry: int | None):
     return (questions, attempt.id) if questions else (list(quiz.questions), None)
 
 
-def _own_attempt_and_answers(session, *, quiz: Quiz, viewer, attempt_id: int):
+def _own_attempt_and_answers(session, *, quiz: Quiz, viewer, attempt_id: Id):
     attempt = _own_attempt(session, quiz, viewer, attempt_id)
     return attempt, attempts.list_answers(session, attempt_id=attempt.id)
 
 
-def _own_attempt(session, quiz: Quiz, viewer, attempt_id: int):
+def _own_attempt(session, quiz: Quiz, viewer, attempt_id: Id):
     attempt = attempts.get_attempt(session, attempt_id=attempt_id,
                                    learner_id=viewer.id if viewer else None)
     if attempt.quiz_slug != quiz.slug:

@@ -16,13 +16,12 @@ from sqlmodel import Session, delete, select
 from app.db import Prepared
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, QuizProgress, User
-from app.models.types import utcnow
+from app.models.types import MAX_ID, utcnow
 from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
 
 FULL = "full"
 RETRY = "retry"
-MAX_ID = 2**31 - 1  # the widest id every database column can hold (PostgreSQL's integer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db_status import is_read_only_error
 from app.errors import AppError
+from app.web.forms import printable
 from app.web.rendering import build_page
 from app.web.responses import SeeOther, see_other
 
@@ -25,6 +26,10 @@ TITLES = {
 }
 READ_ONLY = "The guide cannot save anything right now; reading still works."
 SERVER_ERROR = "The guide ran into an unexpected problem. Please try again in a moment."
+MAX_MESSAGE = 300
+# FastAPI's error types for a path id that is not a whole number from 1 to MAX_ID.
+NOT_AN_ID = {"int_parsing", "int_type", "int_from_float", "greater_than_equal",
+             "less_than_equal", "greater_than", "less_than"}
 logger = logging.getLogger(__name__)
 
 
@@ -34,7 +39,12 @@ def wants_json(request: Request) -> bool:
 
 async def error_response(request: Request, status: int, message: str, *,
                          field: str | None = None, headers: dict | None = None) -> Response:
-    """The response for an error: JSON {"detail", "field"} under /api, else errors/error.html."""
+    """The response for an error: JSON {"detail", "field"} under /api, else errors/error.html.
+
+    Messages and fields may quote the input: they are made printable here, once, so that no
+    error response can fail to encode (a lone surrogate) or carry control characters.
+    """
+    message, field = printable(message, limit=MAX_MESSAGE), field and printable(field)
     if wants_json(request):
         body = {"detail": message}
         if field:
@@ -65,10 +75,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
-        field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
-        message = f"{field}: {first['msg']}" if field else first["msg"]
-        return await error_response(request, 422, message, field=field or None)
+        status, message, field = validation_failure(exc.errors())
+        if status == 404 and not wants_json(request):
+            message = "There is no page at this address."
+        return await error_response(request, status, message, field=field)
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError):
@@ -76,6 +86,23 @@ def install_error_handlers(app: FastAPI) -> None:
             raise exc  # a real failure: ServerErrorPage answers 500 and the server logs it
         logger.warning("write refused, the database is read-only: %s", exc.orig)
         return await error_response(request, 503, READ_ONLY, headers={"Retry-After": "60"})
+
+
+def validation_failure(errors: list[dict]) -> tuple[int, str, str | None]:
+    """(status, message, field) for FastAPI's validation errors, from the first one.
+
+    A body that is not JSON is 400; a path id that is not a whole number in range is 404,
+    as an unknown id is; anything else is 422 naming the field. Input is never echoed raw.
+    """
+    first = errors[0] if errors else {"loc": (), "msg": "invalid input", "type": ""}
+    if first.get("type") == "json_invalid":
+        return 400, "The request body is not valid JSON.", None
+    loc = tuple(first.get("loc", ()))
+    if loc[:1] == ("path",) and first.get("type") in NOT_AN_ID:
+        return 404, "There is no such item.", None
+    field = ".".join(printable(str(p)) for p in loc if p not in ("body", "query", "path"))
+    message = printable(str(first.get("msg", "invalid input")), limit=MAX_MESSAGE)
+    return 422, f"{field}: {message}" if field else message, field or None
 
 
 class ServerErrorPage:

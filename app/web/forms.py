@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
 from app.errors import Invalid
+from app.web.inputs import is_plain_text
 
 MAX_FIELDS = 200
 
@@ -62,14 +63,16 @@ def check_text(value, *, field: str, max_length: int) -> str:
     if len(value) > max_length:
         raise Invalid(f"{printable(field)}: use at most {max_length} characters.",
                       field=printable(field))
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n" for ch in value):
+    if not is_plain_text(value):
         raise Invalid(f"{printable(field)}: contains characters that are not allowed.",
                       field=printable(field))
     return value
 
 
 async def read_form(request: Request) -> Form:
-    data = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    # One file is parsed (the body limit bounds it) so that the 422 can name its field;
+    # a second one is Starlette's 400.
+    data = await request.form(max_files=1, max_fields=MAX_FIELDS)
     for name, value in data.multi_items():
         if isinstance(value, UploadFile):
             raise Invalid(f"{printable(name)}: a file was sent where text was expected.",

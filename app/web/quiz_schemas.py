@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.guide import vocabulary
 from app.guide.vocabulary import PARTIES
+from app.web import openapi
+from app.web.inputs import Key, Text
 
 Answer = list[str] | dict[str, str]
 # Submitted answers are checked by the grader, whose errors name the question
@@ -68,8 +70,8 @@ class QuizPublic(BaseModel):
 
 
 class AttemptCreate(_In):
-    client_attempt_id: str = CLIENT_ATTEMPT_ID
-    answers: dict[str, SubmittedAnswer] = ANSWERS
+    client_attempt_id: Text = CLIENT_ATTEMPT_ID
+    answers: dict[Key, SubmittedAnswer] = ANSWERS
 
 
 class QuestionResult(BaseModel):
@@ -95,8 +97,8 @@ class AttemptPublic(BaseModel):
 
 class CheckCreate(_In):
     answer: SubmittedAnswer
-    client_attempt_id: str | None = Field(
-        default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+    client_attempt_id: Text | None = Field(
+        default=None, min_length=8, max_length=64, pattern=vocabulary.CLIENT_ATTEMPT_ID.pattern,
         description="required on an `immediate` quiz: the attempt this answer becomes final "
                     "in (the same id the submission will use)")
 
@@ -123,14 +125,7 @@ class CheckPublic(BaseModel):
                                            "answer included")
 
 
-class ErrorPublic(BaseModel):
-    detail: str
-    field: str | None = None
-
-
 def errors(*statuses: int, conflict: str = "client_attempt_id used for another quiz") -> dict:
-    """OpenAPI documentation of the error responses a route can give."""
-    described = {401: "Sign-in needed", 403: "Missing or wrong CSRF token",
-                 404: "Unknown quiz or question", 409: conflict,
-                 413: "Request body too large", 422: "Invalid input (`field` names it)"}
-    return {s: {"model": ErrorPublic, "description": described[s]} for s in statuses}
+    """OpenAPI documentation of the error responses a quiz route can give."""
+    return openapi.errors(*statuses, e403="Missing or wrong CSRF token",
+                          e404="Unknown quiz or question", e409=conflict)
