@@ -27,14 +27,14 @@ from app.web.quiz_schemas import (
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 
-@router.get("/chapters", response_model=list[ChapterPublic])
+@router.get("/chapters", summary="List the chapters", response_model=list[ChapterPublic])
 async def list_chapters(guide: GuideDep):
     """Every chapter, in reading order."""
     return [ChapterPublic(slug=c.slug, title=c.title, order=c.order, summary=c.summary,
                           url=c.url) for c in guide.chapters]
 
 
-@router.get("/quizzes", response_model=list[QuizSummary])
+@router.get("/quizzes", summary="List the quizzes", response_model=list[QuizSummary])
 async def list_quizzes(guide: GuideDep):
     """Every quiz, in chapter order; the FAQ chapter's quiz is the final quiz."""
     return [QuizSummary(slug=q.slug, title=q.title, chapter_slug=q.chapter_slug,
@@ -42,7 +42,8 @@ async def list_quizzes(guide: GuideDep):
             for q in guide.quizzes.values()]
 
 
-@router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
+@router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404),
+            summary="Get a quiz and its questions")
 async def show_quiz(slug: str, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
     quiz = grading.get_quiz(guide, slug)
@@ -51,6 +52,7 @@ async def show_quiz(slug: str, guide: GuideDep):
 
 
 @router.post("/quizzes/{slug}/attempts", response_model=AttemptPublic, status_code=201,
+             summary="Submit a quiz attempt",
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422)})
@@ -71,6 +73,7 @@ async def submit_attempt(slug: str, body: AttemptCreate, guide: GuideDep, db: Db
 
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
+             summary="Check one answer",
              responses=errors(403, 404, 413, 422))
 async def check_answer(slug: str, question_id: str, body: CheckCreate, request: Request,
                        guide: GuideDep):
