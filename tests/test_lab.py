@@ -162,6 +162,15 @@ def test_result_page_gives_feedback_per_cell_and_a_retry_form(real_client, lab):
     assert "Physical hosts, IaaS" in wrong[0].get_text()
     assert wrong[0].select_one(".lab-mark [aria-hidden]").get_text() == "✗"
     assert wrong[0].select_one(".lab-more a")["href"] == "/chapters/how-it-works#always-microsoft"
+    # the grid itself, marked: 10 rows x 4 models, the wrong cell linking to its reason
+    graded = page.select_one("table.lab-graded")
+    assert len(graded.select("tbody th[scope=row]")) == 10
+    cells = graded.select("td.lab-graded-cell")
+    assert len(cells) == 40 and len(graded.select("td.is-wrong")) == 1
+    wrong_cell = graded.select_one("td.is-wrong")
+    assert "Wrong:" in wrong_cell.get_text() and "right: Microsoft" in wrong_cell.get_text()
+    assert wrong_cell.select_one("a")["href"] == "#outcome-physical-hosts-iaas"
+    assert page.select_one("details.lab-right-details .lab-outcome.is-right")  # folded away
     retry = page.select_one("form.lab-exercise")
     assert retry.select_one("input[name=kind]")["value"] == "retry"
     assert [s["name"] for s in retry.select("select")] == ["physical-hosts:iaas"]
