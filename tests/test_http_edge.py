@@ -94,3 +94,13 @@ def test_openapi_names_are_unique_and_summaries_readable(client):
     assert "Register an account" in summaries
     assert not [s for s in summaries if s.startswith("Api ")]
     assert len(set(summaries)) == len(summaries)
+
+
+def test_stylesheets_and_scripts_skip_the_document_only_headers(client):
+    css = client.get("/static/css/guide.css")
+    page = client.get("/")
+    assert css.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in css.headers
+    assert "x-frame-options" not in client.get("/static/js/theme.js").headers
+    assert page.headers["content-security-policy"] and page.headers["x-frame-options"]
+    assert client.get("/static/favicon.svg").headers["content-security-policy"]  # a document
