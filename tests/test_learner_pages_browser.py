@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import Session, create_engine
 
+from tests.a11y import axe_violations
 from tests.conftest import (
     CHEAP_ARGON2,
     REAL_CONTENT,
@@ -25,9 +26,9 @@ from tests.conftest import (
 
 pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
-PAGES = ["home", "chapter", "compliance", "search", "404", "lab", "lab compare", "lab exercise",
-         "lab scenarios", "lab result", "quiz form", "quiz result", "progress", "login",
-         "register", "docs", "join", "delete my data"]
+PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "lab compare",
+         "lab exercise", "lab scenarios", "lab result", "quiz form", "quiz result", "progress",
+         "login", "register", "docs", "join", "delete my data"]
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,8 @@ def urls(server, browser):
     state = context.storage_state()
     context.close()
     paths = {
-        "home": "/", "chapter": f"/chapters/{QUIZ}", "compliance": "/chapters/compliance",
+        "home": "/", "chapter": f"/chapters/{QUIZ}", "your side": "/chapters/your-side",
+        "compliance": "/chapters/compliance",
         "search": "/search?q=encryption", "404": "/chapters/no-such-chapter", "lab": "/lab",
         "lab compare": "/lab?model=paas&compare=saas", "lab exercise": "/lab/exercise",
         "lab scenarios": "/lab/scenarios", "lab result": lab_result,
@@ -129,12 +131,6 @@ def test_page_reflows_at_320_px(browser, urls, name):
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320, f"{name} is {width}px wide at 320px"
-
-
-def axe_violations(page) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe().run(page).response["violations"]
 
 
 @pytest.mark.parametrize("name", PAGES)
