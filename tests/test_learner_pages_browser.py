@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
 from tests.a11y import axe_violations
@@ -129,6 +130,14 @@ def open_page(browser, urls, name, *, width, scheme="light", theme=None):
 def test_page_reflows_at_320_px(browser, urls, name):
     context, page = open_page(browser, urls, name, width=320)
     width = page.evaluate("document.documentElement.scrollWidth")
+    if name == "progress":  # the quiz table stacks: every column shown, labelled
+        labels = page.evaluate("""[...document.querySelectorAll('.progress-quizzes tr')]
+            .slice(1, 2).flatMap(tr => [...tr.querySelectorAll('td')].map(td =>
+              getComputedStyle(td, '::before').content))""")
+        assert [label.split('"')[1] for label in labels] == [
+            "Attempts", "Best score", "Latest score", "Result"]
+        quiz_name = page.locator(".progress-quizzes tbody th").first.bounding_box()
+        assert quiz_name["height"] < 3 * 30, "a quiz name wraps to many lines"
     context.close()
     assert width <= 320, f"{name} is {width}px wide at 320px"
 
@@ -145,3 +154,43 @@ def test_page_has_no_accessibility_violations(browser, urls, name):
         if violations:
             found.append(f"{width}px {scheme} {theme}:\n{describe_violations(violations)}")
     assert not found, "\n".join(found)
+
+
+def test_theme_switch_is_remembered_and_applied_before_paint(browser, urls):
+    context, page = open_page(browser, urls, "chapter", width=1280, scheme="light")
+    page.get_by_label("Theme").select_option("dark")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.reload()
+    # set by the synchronous script in <head>: already there when the first stylesheet applies
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 19, 24)"
+    assert page.get_by_label("Theme").input_value() == "dark"
+    page.get_by_label("Theme").select_option("auto")
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") is None
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    context.close()
+
+
+def test_on_this_page_marks_the_section_being_read(browser, urls):
+    context, page = open_page(browser, urls, "chapter", width=1280)
+    page.evaluate("document.getElementById('ranking').scrollIntoView()")  # to the top
+    current = page.locator(".toc a[aria-current=location]")
+    expect(current).to_have_attribute("href", "#ranking")  # polls: no eval under the CSP
+    assert current.count() == 1
+    context.close()
+
+
+def test_phone_chapter_menu_opens_without_javascript(browser, urls):
+    addresses, state = urls
+    context = browser.new_context(viewport={"width": 390, "height": 800},
+                                  java_script_enabled=False, storage_state=state)
+    page = context.new_page()
+    page.goto(addresses["chapter"])
+    menu = page.locator("details.chapter-menu")
+    assert menu.locator("summary").bounding_box()["y"] < 400  # near the top
+    assert not menu.get_by_role("link", name="Final thoughts and checklist").is_visible()
+    menu.locator("summary").click()
+    assert menu.get_by_role("link", name="Final thoughts and checklist").is_visible()
+    assert not page.locator(".layout > nav.chapter-nav").is_visible()  # the sidebar's twin
+    context.close()
