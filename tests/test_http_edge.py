@@ -64,6 +64,12 @@ def test_text_is_compressed_with_its_own_etag_and_revalidates(client, path, enco
     plain_again = client.get(path, headers={"Accept-Encoding": "identity",
                                             "If-None-Match": plain.headers["etag"]})
     assert plain_again.status_code == 304
+    # a browser holding the plain copy that now accepts brotli: its copy is still the plain one
+    switched = client.get(path, headers={"Accept-Encoding": encoding,
+                                         "If-None-Match": plain.headers["etag"]})
+    assert switched.status_code == 304
+    assert switched.headers["etag"] == plain.headers["etag"]
+    assert "content-encoding" not in switched.headers
 
 
 def test_the_cached_chapter_is_served_precompressed(app, client):

@@ -93,13 +93,17 @@ class Compression:
         headers.add_vary_header("Accept-Encoding")
         etag = headers.get("etag")
         already = headers.get("content-encoding")
+        if start["status"] == 304:  # name the copy the client holds, whatever we would send
+            if already:
+                del headers["content-encoding"]
+            held = next((e for e in PREFERENCE if etag and encoded_etag(etag, e) in if_none_match),
+                        None)
+            if held:
+                headers["etag"] = encoded_etag(etag, held)
+            return body
         if already:  # the page cache's pre-compressed copy
             if etag:
                 headers["etag"] = encoded_etag(etag, already)
-            return body
-        if start["status"] == 304:  # the client's copy was encoded: say its ETag back
-            if etag and encoding and encoded_etag(etag, encoding) in if_none_match:
-                headers["etag"] = encoded_etag(etag, encoding)
             return body
         if start["status"] != 200 or encoding is None or len(body) < MIN_BYTES:
             return body
