@@ -94,6 +94,16 @@ def test_explore_comparison_shows_rows_that_change_hands(real_client):
                        "Network controls", "Operating system"]
     assert all("Changes hands" in tr.get_text() for tr in page.select("tr.lab-changed"))
     assert "4 of 10 rows change hands" in page.get_text(" ", strip=True)
+    # the compared column is marked in the matrix too, in words
+    compared = page.select("table.lab-matrix td.is-compared")
+    assert len(compared) == 10 and all(td["data-column"] == "PaaS" for td in compared)
+    assert page.select_one("table.lab-matrix th.is-compared").get_text(" ", strip=True) == (
+        "PaaS compared")
+    # one way to choose the model (the links); the form only picks the comparison
+    assert page.select_one("select[name=model]") is None
+    assert page.select_one("form.lab-compare-form input[name=model]")["value"] == "iaas"
+    sections = [s.h2["id"] for s in page.select("section[aria-labelledby]") if s.h2]
+    assert sections.index("lab-compare-title") < sections.index("lab-matrix-title")
 
 
 def test_explore_lists_azure_services_by_model(real_client):
