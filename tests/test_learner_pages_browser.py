@@ -194,3 +194,13 @@ def test_phone_chapter_menu_opens_without_javascript(browser, urls):
     assert menu.get_by_role("link", name="Final thoughts and checklist").is_visible()
     assert not page.locator(".layout > nav.chapter-nav").is_visible()  # the sidebar's twin
     context.close()
+
+
+@pytest.mark.parametrize("name, cards", [("home", ".chapter-cards > li"),
+                                         ("lab", ".lab-services > li")])
+def test_cards_in_a_row_line_up(browser, urls, name, cards):
+    context, page = open_page(browser, urls, name, width=1280)
+    tops = page.evaluate(f"[...document.querySelectorAll('{cards}')].slice(0, 3)"
+                         ".map(card => Math.round(card.getBoundingClientRect().top))")
+    context.close()
+    assert len(tops) == 3 and len(set(tops)) == 1, tops
