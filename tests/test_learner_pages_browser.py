@@ -204,3 +204,15 @@ def test_cards_in_a_row_line_up(browser, urls, name, cards):
                          ".map(card => Math.round(card.getBoundingClientRect().top))")
     context.close()
     assert len(tops) == 3 and len(set(tops)) == 1, tops
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_api_docs_with_opened_operations_has_no_violations(browser, urls, scheme):
+    context, page = open_page(browser, urls, "docs", width=1280, scheme=scheme)
+    page.locator(".opblock-summary-control").nth(3).click()  # examples, responses tables
+    page.locator(".opblock-summary-control").nth(5).click()
+    expect(page.locator(".opblock.is-open [role=region][aria-label]")).to_have_count(2)
+    expect(page.locator(".opblock [role=region]:not([aria-label])")).to_have_count(0)
+    violations = axe_violations(page)
+    context.close()
+    assert violations == [], describe_violations(violations)
