@@ -1,10 +1,11 @@
 """The application factory. Nothing runs at import: `uvicorn --factory app.main:create_app`.
 
-A request travels: ResponseGuard (headers, the CSRF cookie bound to the sign-in, ETags) ->
-RequestGuard (body size, CSRF check, then same-site Origin) -> PageCache (shared pages of
-visitors without a sign-in) -> a route in app/routes/ (thin: dependencies from
-app/web/deps.py, a use case from app/services/ run through `Database.read`/`write`, a
-`Page.render` or a JSON model) -> app/web/errors.py for anything raised.
+A request travels: HeadAsGet (HEAD runs as GET, body dropped) -> Compression (gzip, brotli)
+-> ResponseGuard (headers, the CSRF cookie bound to the sign-in, ETags) -> RequestGuard (body
+size, CSRF check, then same-site Origin) -> PageCache (shared pages of visitors without a
+sign-in) -> a route in app/routes/ (thin: dependencies from app/web/deps.py, a use case from
+app/services/ run through `Database.read`/`write`, a `Page.render` or a JSON model) ->
+app/web/errors.py for anything raised.
 """
 
 import gc
@@ -39,7 +40,9 @@ from app.routes import lab as lab_routes
 from app.routes import progress as progress_routes
 from app.services.item_reports import ReportCache
 from app.services.passwords import Passwords
+from app.web.compression import Compression
 from app.web.errors import ServerErrorPage, install_error_handlers
+from app.web.head import HeadAsGet
 from app.web.middleware import RequestGuard, ResponseGuard
 from app.web.openapi import install_openapi
 from app.web.pagecache import PageCache, PageStore
@@ -103,6 +106,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app.add_middleware(ServerErrorPage)  # inside ResponseGuard: a 500 gets the headers too
     app.add_middleware(ResponseGuard, https=settings.https,
                        secret=settings.resolved_secret_key)
+    app.add_middleware(Compression)  # outside ResponseGuard: ETags are of the plain body
+    app.add_middleware(HeadAsGet)  # outermost: everything inside sees the GET it stands for
     return app
 
 

@@ -3,14 +3,15 @@ and axe-core audits of /login, /register and /progress."""
 
 import pytest
 
-from tests.support import axe_serious_violations, describe_violations
+from tests.a11y import axe_violations
+from tests.support import describe_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 
 
 def assert_accessible(page) -> None:
-    violations = axe_serious_violations(page)
+    violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
 

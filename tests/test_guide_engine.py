@@ -1,8 +1,10 @@
 """The content engine: front matter, rendering, navigation, search and file:line errors."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from app.guide import load_guide
+from app.guide.rendering import MarkdownRenderer
 from tests.content_helpers import errors_of, replace_in
 from tests.support import FIXTURE_CONTENT
 
@@ -23,7 +25,18 @@ def test_chapter_headings_get_explicit_and_derived_anchors_with_permalinks():
 
     assert [(h.level, h.id) for h in alpha.toc] == [
         (2, "first"), (3, "a-subsection"), (2, "the-matrix")]
-    assert '<a class="headerlink" href="#first"' in alpha.html
+    permalink = BeautifulSoup(alpha.html, "html.parser").select_one("h2#first a.headerlink")
+    assert permalink["href"] == "#first"
+    assert permalink["aria-label"] == "Link to section First section"  # not a tab stop named "#"
+
+
+def test_tables_sit_in_labelled_keyboard_scroll_regions():
+    html = '## Ranking {#ranking}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n'
+    page = BeautifulSoup(MarkdownRenderer().render(html).html, "html.parser")
+    region = page.select_one("div.table-scroll")
+    assert region.select_one("table") is not None
+    assert (region["role"], region["tabindex"]) == ("region", "0")
+    assert region["aria-label"] == "Table: Ranking"
 
 
 def test_neighbours_give_previous_and_next():

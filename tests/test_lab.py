@@ -94,6 +94,16 @@ def test_explore_comparison_shows_rows_that_change_hands(real_client):
                        "Network controls", "Operating system"]
     assert all("Changes hands" in tr.get_text() for tr in page.select("tr.lab-changed"))
     assert "4 of 10 rows change hands" in page.get_text(" ", strip=True)
+    # the compared column is marked in the matrix too, in words
+    compared = page.select("table.lab-matrix td.is-compared")
+    assert len(compared) == 10 and all(td["data-column"] == "PaaS" for td in compared)
+    assert page.select_one("table.lab-matrix th.is-compared").get_text(" ", strip=True) == (
+        "PaaS compared")
+    # one way to choose the model (the links); the form only picks the comparison
+    assert page.select_one("select[name=model]") is None
+    assert page.select_one("form.lab-compare-form input[name=model]")["value"] == "iaas"
+    sections = [s.h2["id"] for s in page.select("section[aria-labelledby]") if s.h2]
+    assert sections.index("lab-compare-title") < sections.index("lab-matrix-title")
 
 
 def test_explore_lists_azure_services_by_model(real_client):
@@ -162,6 +172,15 @@ def test_result_page_gives_feedback_per_cell_and_a_retry_form(real_client, lab):
     assert "Physical hosts, IaaS" in wrong[0].get_text()
     assert wrong[0].select_one(".lab-mark [aria-hidden]").get_text() == "✗"
     assert wrong[0].select_one(".lab-more a")["href"] == "/chapters/how-it-works#always-microsoft"
+    # the grid itself, marked: 10 rows x 4 models, the wrong cell linking to its reason
+    graded = page.select_one("table.lab-graded")
+    assert len(graded.select("tbody th[scope=row]")) == 10
+    cells = graded.select("td.lab-graded-cell")
+    assert len(cells) == 40 and len(graded.select("td.is-wrong")) == 1
+    wrong_cell = graded.select_one("td.is-wrong")
+    assert "Wrong:" in wrong_cell.get_text() and "right: Microsoft" in wrong_cell.get_text()
+    assert wrong_cell.select_one("a")["href"] == "#outcome-physical-hosts-iaas"
+    assert page.select_one("details.lab-right-details .lab-outcome.is-right")  # folded away
     retry = page.select_one("form.lab-exercise")
     assert retry.select_one("input[name=kind]")["value"] == "retry"
     assert [s["name"] for s in retry.select("select")] == ["physical-hosts:iaas"]

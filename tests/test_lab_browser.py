@@ -3,7 +3,8 @@
 import pytest
 
 from app.guide import load_guide
-from tests.support import ARTIFACTS, REAL_CONTENT, axe_serious_violations, describe_violations
+from tests.a11y import axe_violations
+from tests.support import ARTIFACTS, REAL_CONTENT, describe_violations
 
 pytestmark = pytest.mark.browser
 PRESSES = {"customer": 1, "microsoft": 2, "shared": 3}  # from "Not set": Customer first
@@ -69,17 +70,17 @@ def test_exercise_can_be_completed_with_the_keyboard_only(browser, live_server, 
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_lab_pages_have_no_serious_axe_violations(browser, live_server, lab, color_scheme):
+def test_lab_pages_have_no_axe_violations(browser, live_server, lab, color_scheme):
     context, page = new_page(browser, color_scheme=color_scheme)
     checked = []
     for path in ("/lab", "/lab?model=iaas&compare=saas", "/lab/exercise", "/lab/scenarios"):
         page.goto(f"{live_server}{path}")
-        checked.append((path, axe_serious_violations(page)))
+        checked.append((path, axe_violations(page)))
     page.locator("form.lab-scenarios button[type=submit]").click()
-    checked.append(("/lab/scenarios (checked)", axe_serious_violations(page)))
+    checked.append(("/lab/scenarios (checked)", axe_violations(page)))
     page.goto(f"{live_server}/lab/exercise")
     fill_by_script(page, lab)
-    checked.append(("result page", axe_serious_violations(page)))
+    checked.append(("result page", axe_violations(page)))
     context.close()
     problems = {path: describe_violations(v) for path, v in checked if v}
     assert not problems, problems

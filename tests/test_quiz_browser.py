@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from app.guide import load_guide
 from app.services import grading
+from tests.a11y import axe_violations
 from tests.support import REAL_CONTENT, axe_serious_violations, describe_violations
 
 pytestmark = pytest.mark.browser
@@ -58,7 +59,7 @@ def wrong_answer(question):
 def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_server):
     page.goto(f"{live_server}/chapters/{SLUG}/quiz")
     assert page.title() == f"{GUIDE.chapter(SLUG).title} quiz - Azure Shared Responsibility Guide"
-    assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))
+    assert axe_violations(page) == [], describe_violations(axe_violations(page))
     status = page.locator("#quiz-status[role=status]")
     assert status.count() == 1 and status.inner_text() == ""
 
@@ -89,7 +90,7 @@ def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_serv
     for question in QUIZ.questions:
         verdict = page.locator(f"#review-{question.id} .quiz-verdict").inner_text()
         assert ("Correct" in verdict) == (question.id not in missed), (question.id, verdict)
-    assert axe_serious_violations(page) == [], describe_violations(axe_serious_violations(page))
+    assert axe_violations(page) == [], describe_violations(axe_violations(page))
 
     tab_to(page, "el.textContent.includes('Retry only what I missed')")
     with page.expect_navigation():

@@ -48,9 +48,12 @@ def test_quiz_form_has_one_fieldset_per_question_and_no_answers(client):
     fieldsets = page.select("form.quiz-form fieldset")
     assert [f["id"] for f in fieldsets] == ["q-alpha-single", "q-alpha-multiple", "q-alpha-tf",
                                             "q-alpha-matrix"]
-    assert all(f.legend for f in fieldsets)
-    hints = [f.select_one(".quiz-hint").get_text() for f in fieldsets]
-    assert hints[0] == "Choose one." and hints[1] == "Choose all that apply."
+    assert all(f.select_one("legend h2.quiz-prompt") for f in fieldsets)  # jump by heading
+    hints = [f.select_one(".quiz-hint") for f in fieldsets]
+    assert hints[0].get_text() == "Choose one."
+    assert hints[1] is None  # its prompt already says "Choose all that apply."
+    multiple = fieldsets[1].get_text(" ", strip=True)
+    assert multiple.count("Choose all that apply") == 1
     assert len(fieldsets[3].select("select")) == 3
     for select_box in fieldsets[3].select("select"):
         assert page.select_one(f"label[for='{select_box['id']}']")
@@ -84,7 +87,8 @@ def test_submit_quiz_redirects_to_a_result_with_feedback(client, app):
     page = soup_of(result)
     assert page.title.string.startswith("Your result: Alpha chapter quiz")
     score = page.select_one(".quiz-score").get_text(" ", strip=True)
-    assert "Not passed yet" in score and "4 out of 6" in score and "67%" in score
+    assert "Not passed yet" in score and "2 of 4 questions" in score and "67%" in score
+    assert "4 of 6 marks" in score  # the matrix question gives a mark per row
     single = page.select_one("#review-alpha-single")
     assert "Not quite" in single.select_one(".quiz-verdict").get_text()
     assert "✗" in single.select_one(".quiz-verdict").get_text()  # not by colour alone
@@ -93,6 +97,9 @@ def test_submit_quiz_redirects_to_a_result_with_feedback(client, app):
     assert "Physical layers move to Microsoft" in single.select_one(".quiz-why-wrong").get_text()
     assert "physical datacenter in every" in single.select_one(".quiz-explanation").get_text()
     assert single.select_one(".quiz-section-link a")["href"] == "/chapters/alpha#first"
+    link_names = [a.get_text(" ", strip=True) for a in page.select(".quiz-section-link a")]
+    assert len(set(link_names)) == len(link_names)  # each says which question it is for
+    assert len(page.select(".quiz-result-actions")) == 2  # at the top and at the bottom
     assert "Correct" in page.select_one("#review-alpha-matrix .quiz-verdict").get_text()
     assert count(app, Attempt) == 1 and count(app, Answer) == 4
 
@@ -129,7 +136,7 @@ def test_retry_shows_only_missed_questions_and_stores_a_retry(client, app):
 
     assert response.status_code == 303
     result = soup_of(client.get(response.headers["location"]))
-    assert "2 out of 2" in result.select_one(".quiz-score").get_text(" ", strip=True)
+    assert "2 of 2 questions" in result.select_one(".quiz-score").get_text(" ", strip=True)
     assert [li["id"] for li in result.select(".quiz-review")] == ["review-alpha-single",
                                                                   "review-alpha-tf"]
     with Session(app.state.database.engine) as session:

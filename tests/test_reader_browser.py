@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support import ARTIFACTS, axe_serious_violations, describe_violations
+from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -40,17 +40,6 @@ def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, live_server
     assert "/chapters/" in phone.url and "#" in phone.url
 
 
-@pytest.mark.parametrize("path", ["/", "/chapters/how-it-works", "/chapters/your-side",
-                                  "/search?q=shared"])
-def test_pages_reflow_at_320_px_without_sideways_scrolling(browser, live_server, path):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.goto(live_server + path)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    context.close()
-    assert width <= 320, f"{path} is {width}px wide at 320px"
-
-
 def test_toc_link_jumps_to_its_section(page, live_server):
     page.goto(live_server + "/chapters/your-side")
     page.locator(".toc a[href='#patching']").click()
@@ -69,17 +58,7 @@ def test_pages_work_without_javascript(browser, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", "/chapters/how-it-works", "/search?q=encryption",
-                                  "/chapters/no-such-chapter"])
-def test_reader_pages_have_no_serious_accessibility_violations(browser, live_server, path,
-                                                                scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server + path)
-    violations = axe_serious_violations(page)
-    context.close()
-    assert violations == [], describe_violations(violations)
+# Reflow at 320 px and axe-core on every page type: tests/test_learner_pages_browser.py
 
 
 def test_desktop_screenshot_for_the_readme(page, live_server):

@@ -230,3 +230,20 @@ def test_healthz_checks_the_database(client, app):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+def test_home_cards_show_a_failed_quiz_as_well_as_a_passed_one(client):
+    from bs4 import BeautifulSoup
+
+    from tests.test_quiz_pages import PERFECT_FORM, TWO_WRONG, submit
+
+    assert submit(client, TWO_WRONG).status_code == 303
+    cards = BeautifulSoup(client.get("/").text, "html.parser")
+    alpha = cards.select_one(".chapter-cards a[href='/chapters/alpha']").find_parent("li")
+    assert "Quiz not passed yet" in alpha.get_text(" ", strip=True)
+
+    assert submit(client, PERFECT_FORM).status_code == 303
+    cards = BeautifulSoup(client.get("/").text, "html.parser")
+    alpha = cards.select_one(".chapter-cards a[href='/chapters/alpha']").find_parent("li")
+    assert "Quiz passed" in alpha.get_text(" ", strip=True)
+    assert "not passed" not in alpha.get_text(" ", strip=True)

@@ -117,7 +117,8 @@ class CsrfPublic(BaseModel):
     csrf_token: str = Field(description="send it back as the X-CSRF-Token header")
 
 
-@router.get("/api/v1/auth/csrf", response_model=CsrfPublic, tags=["accounts"])
+@router.get("/api/v1/auth/csrf", response_model=CsrfPublic, tags=["accounts"],
+            summary="Get a CSRF token")
 async def api_csrf_token(request: Request, response: Response):
     """This browser's CSRF token, for scripts on pages that are shared by every visitor
     (they cannot carry one). Same-origin only: another site cannot read the answer."""
@@ -126,6 +127,7 @@ async def api_csrf_token(request: Request, response: Response):
 
 
 @router.post("/api/v1/auth/register", status_code=201, response_model=AccountPublic,
+             summary="Register an account",
              responses=ERRORS, tags=["accounts"])
 async def api_register(body: RegisterIn, db: Db, passwords: PasswordsDep,
                        settings: SettingsDep, token: SignInToken, ip: ClientIp,
@@ -140,6 +142,7 @@ async def api_register(body: RegisterIn, db: Db, passwords: PasswordsDep,
 
 
 @router.post("/api/v1/auth/login", response_model=AccountPublic, responses=ERRORS,
+             summary="Sign in",
              tags=["accounts"])
 async def api_login(body: LoginIn, db: Db, passwords: PasswordsDep, settings: SettingsDep,
                     token: SignInToken, ip: ClientIp, response: Response):
@@ -151,7 +154,7 @@ async def api_login(body: LoginIn, db: Db, passwords: PasswordsDep, settings: Se
     return AccountPublic.model_validate(account, from_attributes=True)
 
 
-@router.post("/api/v1/auth/logout", status_code=204, tags=["accounts"])
+@router.post("/api/v1/auth/logout", summary="Sign out", status_code=204, tags=["accounts"])
 async def api_logout(db: Db, settings: SettingsDep, token: SignInToken) -> Response:
     """End this browser's sign-in server-side and clear its cookie."""
     await db.write(accounts.logout, token=token)

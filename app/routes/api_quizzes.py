@@ -29,14 +29,14 @@ from app.web.quiz_schemas import (
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 
-@router.get("/chapters", response_model=list[ChapterPublic])
+@router.get("/chapters", summary="List the chapters", response_model=list[ChapterPublic])
 async def list_chapters(guide: GuideDep):
     """Every chapter, in reading order."""
     return [ChapterPublic(slug=c.slug, title=c.title, order=c.order, summary=c.summary,
                           url=c.url) for c in guide.chapters]
 
 
-@router.get("/quizzes", response_model=list[QuizSummary])
+@router.get("/quizzes", summary="List the quizzes", response_model=list[QuizSummary])
 async def list_quizzes(guide: GuideDep):
     """Every quiz, in chapter order; the FAQ chapter's quiz is the final quiz."""
     return [QuizSummary(slug=q.slug, title=q.title, chapter_slug=q.chapter_slug,
@@ -44,7 +44,8 @@ async def list_quizzes(guide: GuideDep):
             for q in guide.quizzes.values()]
 
 
-@router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404))
+@router.get("/quizzes/{slug}", response_model=QuizPublic, responses=errors(404),
+            summary="Get a quiz and its questions")
 async def show_quiz(slug: PathText, guide: GuideDep):
     """A quiz's questions and choices; never its answers or explanations."""
     quiz = grading.get_quiz(guide, slug)
@@ -53,6 +54,7 @@ async def show_quiz(slug: PathText, guide: GuideDep):
 
 
 @router.post("/quizzes/{slug}/attempts", response_model=AttemptPublic, status_code=201,
+             summary="Submit a quiz attempt",
              responses={200: {"model": AttemptPublic,
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422, conflict=(
@@ -81,6 +83,7 @@ async def submit_attempt(slug: PathText, body: AttemptCreate, guide: GuideDep, d
 
 
 @router.post("/quizzes/{slug}/questions/{question_id}/check", response_model=CheckPublic,
+             summary="Check one answer of an attempt",
              responses=errors(403, 404, 409, 413, 422, conflict=(
                  "A `deferred` quiz (feedback after submission only), an attempt already "
                  "submitted, or another attempt at this quiz in progress")))
@@ -110,7 +113,8 @@ async def check_answer(slug: PathText, question_id: PathText, body: CheckCreate,
 
 
 @router.post("/quizzes/{slug}/practice/questions/{question_id}/check",
-             response_model=CheckPublic, responses=errors(403, 404, 413, 422))
+             response_model=CheckPublic, summary="Check one answer in practice",
+             responses=errors(403, 404, 413, 422))
 async def check_practice_answer(slug: PathText, question_id: PathText,
                                 body: PracticeCheckCreate,
                                 request: Request, guide: GuideDep, db: Db,

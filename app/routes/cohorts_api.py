@@ -65,7 +65,7 @@ def _public(cohort, settings, learners: int | None = None) -> CohortPublic:
                         learners=learners)
 
 
-@router.get("")
+@router.get("", summary="List my cohorts")
 async def list_cohorts(db: Db, settings: SettingsDep, user: CurrentInstructor,
                        response: Response) -> list[CohortPublic]:
     """The cohorts you own or co-teach (all of them for an admin), with learner counts."""
@@ -79,14 +79,14 @@ def _cohorts_with_counts(session, *, user):
     return mine, cohorts.count_members_by_cohort(session, cohort_ids=[c.id for c in mine])
 
 
-@router.post("", status_code=201)
+@router.post("", summary="Create a cohort", status_code=201)
 async def create_cohort(body: CohortCreate, db: Db, settings: SettingsDep,
                         user: CurrentInstructor) -> CohortPublic:
     cohort = await db.write(cohorts.create_cohort, owner=user, name=body.name)
     return _public(cohort, settings, 0)
 
 
-@router.post("/join")
+@router.post("/join", summary="Join a cohort")
 async def join_cohort(request: Request, body: JoinRequest, db: Db,
                       viewer: Viewer) -> JoinedCohort:
     """Join with a code; you must be signed in with an account (not a token)."""
@@ -96,7 +96,7 @@ async def join_cohort(request: Request, body: JoinRequest, db: Db,
     return JoinedCohort(id=cohort.id, name=cohort.name)
 
 
-@router.get("/{cohort_id}/progress")
+@router.get("/{cohort_id}/progress", summary="Get a cohort's progress")
 async def cohort_progress(cohort_id: Id, db: Db, guide: GuideDep, settings: SettingsDep,
                           user: CurrentInstructor, response: Response,
                           page: PageNumber = 1, per_page: PerPage = 50,
@@ -126,7 +126,8 @@ def _progress_row(row: dashboard.LearnerRow) -> LearnerProgressPublic:
         quizzes={slug: summary.best_percent for slug, summary in row.quizzes.items()})
 
 
-@router.get("/{cohort_id}/learners/{learner_id}")
+@router.get("/{cohort_id}/learners/{learner_id}",
+            summary="Get one learner's report")
 async def learner_detail(cohort_id: Id, learner_id: Id, db: Db, guide: GuideDep,
                          user: CurrentInstructor, response: Response) -> dict:
     """A member's chapters read and every attempt with every answer."""

@@ -1,9 +1,9 @@
-"""Reading the guide: home, chapters, search."""
+"""Reading the guide: home, chapters, search (and the /favicon.ico browsers ask for)."""
 
 import hashlib
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 
 from app.db_status import is_read_only_error
@@ -51,6 +51,13 @@ async def search_guide(page: PageDep, guide: GuideDep, q: QueryText = ""):
     query = q.strip()
     results = guide.search(query)
     return page.render("guide/search.html", {"query": query, "results": results}, shared=True)
+
+
+@router.get("/favicon.ico")
+async def show_favicon():
+    """Browsers and tools ask for /favicon.ico whatever the page says: point them at the SVG."""
+    return RedirectResponse("/static/favicon.svg", status_code=301,
+                            headers={"cache-control": "public, max-age=86400"})
 
 
 def _keep_for_signed_out_visitors(request: Request, response: Response) -> None:

@@ -10,7 +10,7 @@ from app.web.deps import Db
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Check the service is up")
 async def healthz(db: Db) -> JSONResponse:
     """`{"status": "ok"}` when the app can query and write its database, else 503."""
     status = await to_thread.run_sync(database_status, db.engine)

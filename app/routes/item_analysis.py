@@ -71,7 +71,8 @@ def _quiz_report(session, *, cohort_id, user, quiz, guide, all_attempts, cache):
                                             all_attempts=all_attempts, cache=cache)
 
 
-@router.get("/api/v1/cohorts/{cohort_id}/items", responses=ERRORS, tags=["cohorts"])
+@router.get("/api/v1/cohorts/{cohort_id}/items", responses=ERRORS, tags=["cohorts"],
+            summary="Get a quiz's item analysis")
 async def list_items(cohort_id: Id, db: Db, guide: GuideDep, user: CurrentInstructor,
                      cache: CacheDep, response: Response) -> list[ItemPublic]:
     """Item statistics per question, from each learner's first attempt (Moodle's formulas)."""

@@ -60,7 +60,8 @@ def _progress_and_practice(session, *, learner, guide):
             [(quiz, p) for quiz, p in titled if quiz is not None])
 
 
-@router.get("/api/v1/me/progress", response_model=ProgressPublic, tags=["progress"])
+@router.get("/api/v1/me/progress", response_model=ProgressPublic, tags=["progress"],
+            summary="Get my progress")
 async def api_my_progress(db: Db, guide: GuideDep, viewer: Viewer, response: Response):
     """This browser's own progress. Without a learner yet: 200, `learner: null`, all zero."""
     summary = await db.read(progress.learner_progress, learner=viewer, guide=guide)
@@ -76,6 +77,7 @@ async def api_my_progress(db: Db, guide: GuideDep, viewer: Viewer, response: Res
 
 
 @router.post("/api/v1/me/position", status_code=204, tags=["progress"],
+             summary="Remember my reading position",
              responses={422: {"description": "Unknown chapter_slug or section"}})
 async def api_remember_position(body: PositionIn, db: Db, guide: GuideDep,
                                 settings: SettingsDep, token: SignInToken) -> Response:

@@ -76,16 +76,19 @@ def passed_quizzes(session: Session, *, learner_id: int) -> set[str]:
 
 
 def chapter_marks(session: Session, *, learner: User | None) -> dict[str, set[str]]:
-    """Per chapter slug, the ticks the nav shows: 'read', and 'passed' once its quiz is.
+    """Per chapter slug, the ticks the nav shows: 'read', then 'passed' once its quiz is, or
+    'tried' while it has attempts but no pass.
 
-    A quiz is named after its chapter (content rule), so a passed quiz's slug is the chapter's;
+    A quiz is named after its chapter (content rule), so a quiz's slug is the chapter's;
     the lab's slug matches no chapter and marks nothing.
     """
     if learner is None:
         return {}
     marks = {slug: {"read"} for slug in read_chapters(session, learner_id=learner.id)}
-    for slug in passed_quizzes(session, learner_id=learner.id):
-        marks.setdefault(slug, set()).add("passed")
+    statement = select(QuizProgress.quiz_slug, QuizProgress.passed).where(
+        QuizProgress.learner_id == learner.id)
+    for slug, passed in session.exec(statement).all():
+        marks.setdefault(slug, set()).add("passed" if passed else "tried")
     return marks
 
 

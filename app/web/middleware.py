@@ -42,6 +42,11 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
+# What only a document obeys: a stylesheet or script is never one, so it goes without (these
+# headers were half the bytes of a small compressed script).
+DOCUMENT_ONLY = {b"content-security-policy", b"x-frame-options", b"cross-origin-opener-policy",
+                 b"permissions-policy"}
+SUBRESOURCE_TYPES = ("text/css", "text/javascript", "application/javascript")
 
 
 def sign_csrf(secret: str, nonce: str, sign_in: str | None) -> str:
@@ -221,8 +226,10 @@ class ResponseGuard:
         await self.app(scope, receive, guarded_send)
 
     def _add_headers(self, headers: MutableHeaders, state: dict) -> None:
+        subresource = headers.get("content-type", "").startswith(SUBRESOURCE_TYPES)
         for name, value in SECURITY_HEADERS:
-            headers.raw.append((name, value))
+            if not (subresource and name in DOCUMENT_ONLY):
+                headers.raw.append((name, value))
         if self.https:
             headers.raw.append((b"strict-transport-security", b"max-age=31536000"))
         new_sign_in = _new_sign_in(headers)

@@ -9,8 +9,23 @@
     .then(function (spec) {
       spec.openapi = "3.0.3";
       window.SwaggerUIBundle({ spec: spec, dom_id: "#swagger-ui" });
+      nameResponseRegions();
     })
     .catch(function () {
       target.textContent = "The API description could not be loaded: see /openapi.json.";
     });
+
+  // Each opened operation's responses table is a role=region with no name: name it after its
+  // operation, so screen readers can tell the regions (and landmarks) apart.
+  function nameResponseRegions() {
+    new MutationObserver(function () {
+      target.querySelectorAll(".opblock [role=region]:not([aria-label])").forEach(function (region) {
+        var block = region.closest(".opblock");
+        var method = block.querySelector(".opblock-summary-method");
+        var path = block.querySelector(".opblock-summary-path");
+        region.setAttribute("aria-label", "Responses of " + (method ? method.textContent : "") +
+          " " + (path ? path.textContent : ""));
+      });
+    }).observe(target, { childList: true, subtree: true });
+  }
 }());

@@ -1,0 +1,218 @@
+"""Every learner page type in Chromium: reflow at 320 px and no axe-core violation of any impact,
+at phone and desktop widths, in the light and dark themes (system and manual).
+
+One server for the module: the pages are read-only once its fixtures (a quiz attempt, a lab
+attempt, a cohort) exist.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+from sqlmodel import Session, create_engine
+
+from tests.a11y import axe_violations
+from tests.support import (
+    CHEAP_ARGON2,
+    REAL_CONTENT,
+    ROOT,
+    TEST_SECRET,
+    describe_violations,
+    free_port,
+    wait_until_up,
+)
+
+pytestmark = pytest.mark.browser
+QUIZ = "how-it-works"
+PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "lab compare",
+         "lab exercise", "lab scenarios", "lab result", "quiz form", "quiz result", "progress",
+         "login", "register", "docs", "join", "delete my data"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("learner-pages")
+    port = free_port()
+    database_url = f"sqlite:///{tmp / 'guide.db'}"
+    env = {**os.environ, "GUIDE_DATABASE_URL": database_url,
+           "GUIDE_CONTENT_DIR": str(REAL_CONTENT), "GUIDE_VAR_DIR": str(tmp / "var"),
+           "GUIDE_SECRET_KEY": TEST_SECRET, "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
+           **{f"GUIDE_{k.upper()}": str(v) for k, v in CHEAP_ARGON2.items()}}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--no-access-log"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_up(base_url, process)
+    yield base_url, database_url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def join_code(database_url: str) -> str:
+    from app.models import User
+    from app.services import cohorts
+
+    engine = create_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        owner = User(email="tom@example.com", role="instructor", display_name="Tom")
+        session.add(owner)
+        session.flush()
+        cohort = cohorts.create_cohort(session, owner=owner, name="Cohort")
+        session.commit()
+    engine.dispose()
+    return cohort.join_code
+
+
+def submit_form(context, base_url: str, path: str, fill) -> str:
+    """Post the form on `path` with this browser's cookies; return where it redirects."""
+    html = context.request.get(base_url + path).text()
+    form = BeautifulSoup(html, "html.parser").select_one("main form[method=post]")
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    data.update(fill(form))
+    response = context.request.post(base_url + path, form=data, max_redirects=0)
+    assert response.status == 303, response.text()[:2000]
+    return response.headers["location"]
+
+
+def quiz_answers(form) -> dict:
+    answers = {}
+    for choice in form.select("input[type=radio], input[type=checkbox]"):
+        answers.setdefault(choice["name"], choice["value"])
+    for select in form.select("select"):
+        answers[select["name"]] = "customer"
+    return answers
+
+
+def lab_answers(form) -> dict:
+    return {select["name"]: "customer" for select in form.select("select")}
+
+
+@pytest.fixture(scope="module")
+def urls(server, browser):
+    """Each page type's URL; the attempts belong to the browser state saved in `state`."""
+    base_url, database_url = server
+    context = browser.new_context()
+    quiz_result = submit_form(context, base_url, f"/chapters/{QUIZ}/quiz", quiz_answers)
+    lab_result = submit_form(context, base_url, "/lab/exercise", lab_answers)
+    state = context.storage_state()
+    context.close()
+    paths = {
+        "home": "/", "chapter": f"/chapters/{QUIZ}", "your side": "/chapters/your-side",
+        "compliance": "/chapters/compliance",
+        "search": "/search?q=encryption", "404": "/chapters/no-such-chapter", "lab": "/lab",
+        "lab compare": "/lab?model=paas&compare=saas", "lab exercise": "/lab/exercise",
+        "lab scenarios": "/lab/scenarios", "lab result": lab_result,
+        "quiz form": f"/chapters/{QUIZ}/quiz", "quiz result": quiz_result,
+        "progress": "/progress", "login": "/login", "register": "/register", "docs": "/docs",
+        "join": f"/join/{join_code(database_url)}", "delete my data": "/progress/delete",
+    }
+    return {name: base_url + path for name, path in paths.items()}, state
+
+
+def open_page(browser, urls, name, *, width, scheme="light", theme=None):
+    addresses, state = urls
+    context = browser.new_context(viewport={"width": width, "height": 800},
+                                  color_scheme=scheme, storage_state=state)
+    if theme:  # the manual switch's choice, as a returning visitor's browser remembers it
+        context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    page = context.new_page()
+    page.goto(addresses[name])
+    if name == "docs":
+        page.wait_for_selector(".opblock", timeout=15_000)
+    return context, page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_reflows_at_320_px(browser, urls, name):
+    context, page = open_page(browser, urls, name, width=320)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if name == "progress":  # the quiz table stacks: every column shown, labelled
+        labels = page.evaluate("""[...document.querySelectorAll('.progress-quizzes tr')]
+            .slice(1, 2).flatMap(tr => [...tr.querySelectorAll('td')].map(td =>
+              getComputedStyle(td, '::before').content))""")
+        assert [label.split('"')[1] for label in labels] == [
+            "Attempts", "Best score", "Latest score", "Result"]
+        quiz_name = page.locator(".progress-quizzes tbody th").first.bounding_box()
+        assert quiz_name["height"] < 3 * 30, "a quiz name wraps to many lines"
+    context.close()
+    assert width <= 320, f"{name} is {width}px wide at 320px"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violations(browser, urls, name):
+    """Every impact, not only serious and critical: phone and desktop, light, dark, manual."""
+    found = []
+    for width, scheme, theme in [(1280, "light", None), (390, "dark", None),
+                                 (1280, "light", "dark"), (390, "dark", "light")]:
+        context, page = open_page(browser, urls, name, width=width, scheme=scheme, theme=theme)
+        violations = axe_violations(page)
+        context.close()
+        if violations:
+            found.append(f"{width}px {scheme} {theme}:\n{describe_violations(violations)}")
+    assert not found, "\n".join(found)
+
+
+def test_theme_switch_is_remembered_and_applied_before_paint(browser, urls):
+    context, page = open_page(browser, urls, "chapter", width=1280, scheme="light")
+    page.get_by_label("Theme").select_option("dark")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.reload()
+    # set by the synchronous script in <head>: already there when the first stylesheet applies
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 19, 24)"
+    assert page.get_by_label("Theme").input_value() == "dark"
+    page.get_by_label("Theme").select_option("auto")
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") is None
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    context.close()
+
+
+def test_on_this_page_marks_the_section_being_read(browser, urls):
+    context, page = open_page(browser, urls, "chapter", width=1280)
+    page.evaluate("document.getElementById('ranking').scrollIntoView()")  # to the top
+    current = page.locator(".toc a[aria-current=location]")
+    expect(current).to_have_attribute("href", "#ranking")  # polls: no eval under the CSP
+    assert current.count() == 1
+    context.close()
+
+
+def test_phone_chapter_menu_opens_without_javascript(browser, urls):
+    addresses, state = urls
+    context = browser.new_context(viewport={"width": 390, "height": 800},
+                                  java_script_enabled=False, storage_state=state)
+    page = context.new_page()
+    page.goto(addresses["chapter"])
+    menu = page.locator("details.chapter-menu")
+    assert menu.locator("summary").bounding_box()["y"] < 400  # near the top
+    assert not menu.get_by_role("link", name="Final thoughts and checklist").is_visible()
+    menu.locator("summary").click()
+    assert menu.get_by_role("link", name="Final thoughts and checklist").is_visible()
+    assert not page.locator(".layout > nav.chapter-nav").is_visible()  # the sidebar's twin
+    context.close()
+
+
+@pytest.mark.parametrize("name, cards", [("home", ".chapter-cards > li"),
+                                         ("lab", ".lab-services > li")])
+def test_cards_in_a_row_line_up(browser, urls, name, cards):
+    context, page = open_page(browser, urls, name, width=1280)
+    tops = page.evaluate(f"[...document.querySelectorAll('{cards}')].slice(0, 3)"
+                         ".map(card => Math.round(card.getBoundingClientRect().top))")
+    context.close()
+    assert len(tops) == 3 and len(set(tops)) == 1, tops
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_api_docs_with_opened_operations_has_no_violations(browser, urls, scheme):
+    context, page = open_page(browser, urls, "docs", width=1280, scheme=scheme)
+    page.locator(".opblock-summary-control").nth(3).click()  # examples, responses tables
+    page.locator(".opblock-summary-control").nth(5).click()
+    expect(page.locator(".opblock.is-open [role=region][aria-label]")).to_have_count(2)
+    expect(page.locator(".opblock [role=region]:not([aria-label])")).to_have_count(0)
+    violations = axe_violations(page)
+    context.close()
+    assert violations == [], describe_violations(violations)
