@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from app.services import cohorts, item_reports
 from app.services.answer_text import build_lexicon
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep
+from app.web.responses import see_other
 
 router = APIRouter()
 ERRORS = {401: {"description": "not signed in, or an unknown or revoked token"},
@@ -40,8 +41,13 @@ class ItemPublic(BaseModel):
 @router.get("/instructor/cohorts/{cohort_id}/items", response_class=HTMLResponse,
             include_in_schema=False)
 async def list_item_analyses(cohort_id: int, page: PageDep, db: Db, guide: GuideDep,
-                             user: CurrentInstructor):
+                             user: CurrentInstructor, quiz: str = "",
+                             attempts: Literal["first", "all"] = "first"):
     cohort = await db.read(cohorts.get_cohort_for, cohort_id=cohort_id, user=user)
+    if quiz:  # the quiz switcher, a GET form: on to that quiz's page
+        slug = item_reports.get_analysed_quiz(guide, quiz).slug
+        suffix = "?attempts=all" if attempts == "all" else ""
+        return see_other(f"/instructor/cohorts/{cohort.id}/quizzes/{slug}/items{suffix}")
     return page.render("reports/quizzes.html",
                        {"cohort": cohort, "quizzes": item_reports.analysed_quizzes(guide)},
                        others_data=True)
