@@ -102,3 +102,33 @@ def test_instructor_pages_have_no_axe_violations_in_either_theme(seeded):
                     page.screenshot(path=str(ARTIFACTS / f"axe-{name}-{scheme}-{width}.png"))
                     found.append(f"{name} {scheme} {width}: {describe_violations(violations)}")
     assert not found, "\n".join(found)
+
+
+ROWS_IN_VIEW = """() => {
+  const table = document.querySelector('table.heatmap');
+  window.scrollTo(0, table.getBoundingClientRect().top + window.scrollY);
+  return [...table.querySelectorAll('tbody tr')].filter(row => {
+    const box = row.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  }).length;
+}"""
+
+
+def test_heatmap_is_dense_and_keeps_the_learner_column_in_view(seeded):
+    page, urls = seeded
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(urls["cohort"])
+    rows = page.evaluate(ROWS_IN_VIEW)
+    print(f"heatmap rows in one 1280x800 screen: {rows}")
+    assert rows >= 50
+    lines = page.evaluate("""() => [...document.querySelectorAll('table.heatmap tbody tr')]
+        .map(row => row.getBoundingClientRect().height)""")
+    assert max(lines) < 30  # one line per learner, never three wrapped lines
+    assert page.locator("#heatmap-legend").is_visible()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(urls["cohort"])
+    region = page.locator(".table-scroll:has(table.heatmap)")
+    region.evaluate("box => { box.scrollLeft = 400; }")
+    name = page.locator("table.heatmap tbody th.heatmap-learner").first
+    assert abs(name.bounding_box()["x"] - region.bounding_box()["x"]) < 2  # sticky
+    assert region.evaluate("box => box.scrollLeft") > 0
