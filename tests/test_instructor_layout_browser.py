@@ -132,3 +132,47 @@ def test_heatmap_is_dense_and_keeps_the_learner_column_in_view(seeded):
     name = page.locator("table.heatmap tbody th.heatmap-learner").first
     assert abs(name.bounding_box()["x"] - region.bounding_box()["x"]) < 2  # sticky
     assert region.evaluate("box => box.scrollLeft") > 0
+
+
+def tab_to(page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only_create_a_cohort_open_a_learner_and_reset_a_quiz(browser, live_server,
+                                                                       database_url, tmp_path):
+    seed(database_url, tmp_path, learners=5)
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/instructor")
+    tab_to(page, "#cohort-name")
+    page.keyboard.type("Keyboard cohort")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/instructor/cohorts/*")
+    assert page.locator("h1").inner_text() == "Keyboard cohort"
+    tab_to(page, "a[href='/instructor']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/instructor")
+    href = page.get_by_role("link", name=COHORT).get_attribute("href")  # read, not clicked
+    tab_to(page, f"a[href='{href}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/instructor/cohorts/*")
+    tab_to(page, "table.heatmap tbody th a")
+    learner = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/learners/*")
+    assert page.locator("h1").inner_text() == learner
+    tab_to(page, "#reset-quiz")
+    tab_to(page, "form[action$='/confirm-reset'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/confirm-reset?*")
+    assert page.locator("h1").inner_text().startswith(f"Reset {learner}")
+    tab_to(page, "button.button-danger")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/learners/*#audit")
+    assert "quiz.reset" in page.locator("#audit").inner_text()
+    page.context.close()
