@@ -176,3 +176,45 @@ def test_keyboard_only_create_a_cohort_open_a_learner_and_reset_a_quiz(browser, 
     page.wait_for_url("**/learners/*#audit")
     assert "quiz.reset" in page.locator("#audit").inner_text()
     page.context.close()
+
+
+def test_item_flags_and_learner_tables_fit_without_sideways_scrolling(seeded):
+    page, urls = seeded
+    page.goto(urls["items"])
+    region = page.locator(".table-scroll:has(table.report-items)")
+    assert region.evaluate("box => box.scrollWidth - box.clientWidth") <= 0  # flags in view
+    assert page.locator("table.report-items td.num").first.evaluate(
+        "td => getComputedStyle(td).textAlign") == "right"
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(urls["learner"])
+    clipped = page.evaluate("""() => [...document.querySelectorAll(
+        'table.answers, table.quiz-summary, table.lab-attempt-grid')]
+        .filter(t => t.getBoundingClientRect().right
+                     > t.parentElement.getBoundingClientRect().right + 1)
+        .map(t => t.className)""")
+    assert clipped == []
+
+
+def test_copy_buttons_copy_the_join_link_and_the_new_token(browser, live_server, database_url,
+                                                          tmp_path):
+    seed(database_url, tmp_path, learners=1)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/instructor")
+    page.get_by_role("link", name=COHORT).click()
+    page.wait_for_url("**/instructor/cohorts/*")
+    page.locator("#join").get_by_role("button", name="Copy").click()
+    assert "Copied" in page.locator("#join [data-copy-status]").inner_text()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#join-url").input_value()
+    page.goto(f"{live_server}/instructor/tokens")
+    page.get_by_label("What will use it?").fill("LMS sync")
+    page.get_by_role("button", name="Create token").click()
+    page.get_by_role("button", name="Copy").click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("gt_")
+    page.reload()  # a refresh shows the secret no more, and creates nothing
+    assert page.locator("#token-secret").count() == 0
+    assert page.locator("table.tokens tbody tr").count() == 1
+    context.close()
