@@ -15,7 +15,6 @@
   document.querySelectorAll("[data-copy-row]").forEach(function (row) {
     var input = row.querySelector("input");
     var status = row.parentElement.querySelector("[data-copy-status]");
-    var label = document.querySelector('label[for="' + input.id + '"]');
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button-secondary secondary";
@@ -25,7 +24,7 @@
     input.addEventListener("focus", function () { input.select(); });
     button.addEventListener("click", function () {
       copyText(input).then(function () {
-        if (status) { status.textContent = "Copied: " + (label ? label.textContent.split(";")[0] : "the text") + "."; }
+        if (status) { status.textContent = "Copied to the clipboard."; }
       }, function () {
         input.focus();
         input.select();
