@@ -253,3 +253,9 @@ def test_lab_attempt_is_shown_as_the_grid(demo):
     cells = grid.select("tbody td")
     assert all(c.get_text(strip=True)[0] in "✓✗–" for c in cells)
     assert any("(wrong)" in c.get_text() or "(right)" in c.get_text() for c in cells)
+
+
+def test_a_refused_field_still_comes_back_as_the_form(app, instructor_client):
+    response = instructor_client.post("/instructor/cohorts",
+                                      data={"name": "x" * 301} | csrf(instructor_client))
+    assert_field_error(response, "cohort-name", "")

@@ -44,8 +44,9 @@ def _summaries(session, *, user, guide):
 @router.post("/instructor/cohorts", response_class=HTMLResponse)
 async def create_cohort(page: PageDep, db: Db, guide: GuideDep, user: CurrentInstructor,
                         form: FormDep):
-    name = form.text("name")
+    name = ""  # kept for the form when the field itself is refused (too long, control chars)
     try:
+        name = form.text("name")
         cohort = await db.write(cohorts.create_cohort, owner=user, name=name)
     except Invalid as error:
         return await _index(page, db, guide, user, status_code=422,
@@ -115,8 +116,9 @@ def _page_url(cohort_id: int, query: dashboard.HeatmapQuery):
 async def add_co_instructor(cohort_id: int, request: Request, page: PageDep, db: Db,
                             guide: GuideDep, settings: SettingsDep, user: CurrentInstructor,
                             form: FormDep):
-    email = form.text("email")
+    email = ""  # kept for the form when the field itself is refused (too long, control chars)
     try:
+        email = form.text("email")
         await db.write(cohorts.add_co_instructor, cohort_id=cohort_id, email=email, actor=user)
     except Invalid as error:
         return await _cohort_page(request, page, db, guide, settings, user, cohort_id,

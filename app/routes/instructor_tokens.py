@@ -62,8 +62,9 @@ async def list_tokens(request: Request, page: PageDep, db: Db, settings: Setting
 @router.post(TOKENS, response_class=HTMLResponse)
 async def create_token(page: PageDep, db: Db, settings: SettingsDep, user: CurrentInstructor,
                        form: FormDep):
-    name = form.text("name")
+    name = ""  # kept for the form when the field itself is refused (too long, control chars)
     try:
+        name = form.text("name")
         token, secret = await db.write(api_tokens.create_token, owner=user, name=name)
     except Invalid as error:
         tokens = await db.read(api_tokens.list_tokens, owner=user)
