@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    base_url: str = Field(default="http://127.0.0.1:8000", description="public URL of the site")
+    base_url: str | None = Field(
+        default=None, description="public URL of the site; default: the request's own host")
     workers: int = 1
     session_days: int = Field(default=30, description="how long a sign-in lasts")
     stuck_days: int = Field(default=7, description="days without activity before 'stuck'")
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
     @property
     def https(self) -> bool:
         """Cookies get the Secure flag when the public URL is https."""
-        return self.base_url.startswith("https://")
+        return (self.base_url or "").startswith("https://")
 
     @cached_property
     def resolved_secret_key(self) -> str:

@@ -28,6 +28,8 @@ from app.routes import (
     exports,
     health,
     instructor,
+    instructor_actions,
+    instructor_tokens,
     item_analysis,
     join,
     my_data,
@@ -54,8 +56,9 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched.
 ROUTERS = (guide_routes.router, health.router, quizzes.router, practice.router,
            api_quizzes.router, api_docs.router, accounts.router, progress_routes.router,
-           my_data.router, instructor.router, cohorts_api.router, join.router,
-           service_practice.router, lab_routes.router, item_analysis.router, exports.router)
+           my_data.router, instructor.router, instructor_actions.router, instructor_tokens.router,
+           cohorts_api.router, join.router, service_practice.router, lab_routes.router,
+           item_analysis.router, exports.router)
 
 
 class CachedStatic(StaticFiles):

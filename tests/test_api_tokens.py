@@ -19,10 +19,13 @@ from tests.cohort_helpers import (
 
 
 def create_via_page(client, name: str = "LMS sync") -> str:
+    """Post the form, then follow the redirect to the page that shows the secret once."""
     response = client.post("/instructor/tokens", data={"name": name} | csrf(client))
-    assert response.status_code == 201, response.text
-    assert "no-store" in response.headers["cache-control"]
-    return BeautifulSoup(response.text, "html.parser").select_one("#token-secret")["value"]
+    assert response.status_code == 303, response.text
+    shown = client.get(response.headers["location"])
+    assert shown.status_code == 200, shown.text
+    assert "no-store" in shown.headers["cache-control"]
+    return BeautifulSoup(shown.text, "html.parser").select_one("#token-secret")["value"]
 
 
 def test_token_is_shown_once_and_stored_hashed(app, instructor_client):

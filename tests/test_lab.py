@@ -321,6 +321,10 @@ def test_lab_attempts_get_item_analysis_with_one_item_per_cell(real_app, lab):
     assert hosts.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "50%"
     data = page.find("tr", attrs={"data-question": "information-and-data:saas"})
     assert data.find(attrs={"data-stat": "facility"}).get_text(strip=True) == "100%"
-    # the learner page gives each cell in words, not as stored ids
-    assert "Matrix lab: Physical hosts in Infrastructure as a service" in learner_page.text
+    # the learner page gives each cell in words, not as stored ids: the lab's grid
+    grid = soup(learner_page).select_one("table.lab-attempt-grid")
+    hosts_row = grid.find("th", string="Physical hosts").parent
+    columns = [th.get_text(strip=True) for th in grid.thead("th")]
+    iaas = hosts_row("td")[columns.index("Infrastructure as a service") - 1]
+    assert iaas.get_text(" ", strip=True).startswith("✗")  # learners[1] got it wrong
     assert "physical-hosts:iaas" not in soup(learner_page).select_one("main").get_text()

@@ -10,6 +10,7 @@ from app.services import cohorts, dashboard, learner_report
 from app.web.deps import CurrentInstructor, Db, GuideDep, SettingsDep, Viewer
 from app.web.inputs import Id, PageNumber, PerPage, QueryText, Text
 from app.web.openapi import errors
+from app.web.urls import public_url
 
 ERRORS = errors(401, 403, 404, 422, e401="Not signed in, or an unknown or revoked token",
                 e404="No such cohort or learner (or not yours)")
@@ -59,19 +60,20 @@ class JoinedCohort(BaseModel):
     name: str
 
 
-def _public(cohort, settings, learners: int | None = None) -> CohortPublic:
+def _public(cohort, root: str, learners: int | None = None) -> CohortPublic:
     return CohortPublic(id=cohort.id, name=cohort.name, join_code=cohort.join_code,
-                        join_url=settings.base_url.rstrip("/") + cohorts.join_path(cohort),
+                        join_url=root + cohorts.join_path(cohort),
                         learners=learners)
 
 
 @router.get("", summary="List my cohorts")
-async def list_cohorts(db: Db, settings: SettingsDep, user: CurrentInstructor,
-                       response: Response) -> list[CohortPublic]:
+async def list_cohorts(request: Request, db: Db, settings: SettingsDep,
+                       user: CurrentInstructor, response: Response) -> list[CohortPublic]:
     """The cohorts you own or co-teach (all of them for an admin), with learner counts."""
     mine, counts = await db.read(_cohorts_with_counts, user=user)
     _no_store(response)
-    return [_public(c, settings, counts.get(c.id, 0)) for c in mine]
+    root = public_url(settings, request)
+    return [_public(c, root, counts.get(c.id, 0)) for c in mine]
 
 
 def _cohorts_with_counts(session, *, user):
@@ -80,10 +82,10 @@ def _cohorts_with_counts(session, *, user):
 
 
 @router.post("", summary="Create a cohort", status_code=201)
-async def create_cohort(body: CohortCreate, db: Db, settings: SettingsDep,
+async def create_cohort(request: Request, body: CohortCreate, db: Db, settings: SettingsDep,
                         user: CurrentInstructor) -> CohortPublic:
     cohort = await db.write(cohorts.create_cohort, owner=user, name=body.name)
-    return _public(cohort, settings, 0)
+    return _public(cohort, public_url(settings, request), 0)
 
 
 @router.post("/join", summary="Join a cohort")

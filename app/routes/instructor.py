@@ -1,22 +1,27 @@
-"""Instructor pages: cohort list, the cohort dashboard, one learner, personal API tokens.
+"""Instructor pages: cohort list, the cohort dashboard, one learner.
 
 Every handler depends on CurrentInstructor, and every cohort is fetched through
-cohorts.get_cohort_for, which is the one place that decides who may see it.
+cohorts.get_cohort_for, which is the one place that decides who may see it. A form with a
+mistake in it comes back as the same page, the input kept and the message by the field (422).
+Destructive actions and their confirmation pages: app/routes/instructor_actions.py; personal
+API tokens: app/routes/instructor_tokens.py.
 """
 
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from app.errors import Invalid
 from app.guide.lab import LAB_SLUG
-from app.services import api_tokens, cohorts, dashboard, learner_report
+from app.services import cohorts, dashboard, learner_report
 from app.web import charts
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep, SettingsDep
 from app.web.forms import FormDep
 from app.web.inputs import Id, PageNumber, PerPage, QueryText
 from app.web.responses import see_other
+from app.web.urls import is_loopback, public_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,8 +29,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/instructor", response_class=HTMLResponse)
 async def list_instructor_cohorts(page: PageDep, db: Db, guide: GuideDep,
                                   user: CurrentInstructor):
+    return await _index(page, db, guide, user)
+
+
+async def _index(page, db, guide, user, *, form: dict | None = None, status_code: int = 200):
     summaries = await db.read(_summaries, user=user, guide=guide)
-    return page.render("instructor/index.html", {"summaries": summaries}, others_data=True)
+    return page.render("instructor/index.html", {"summaries": summaries, "form": form or {}},
+                       status_code=status_code, others_data=True)
 
 
 def _summaries(session, *, user, guide):
@@ -33,25 +43,41 @@ def _summaries(session, *, user, guide):
     return dashboard.cohort_summaries(session, cohorts=mine, guide=guide)
 
 
-@router.post("/instructor/cohorts")
-async def create_cohort(db: Db, user: CurrentInstructor, form: FormDep):
-    cohort = await db.write(cohorts.create_cohort, owner=user, name=form.text("name"))
+@router.post("/instructor/cohorts", response_class=HTMLResponse)
+async def create_cohort(page: PageDep, db: Db, guide: GuideDep, user: CurrentInstructor,
+                        form: FormDep):
+    name = ""  # kept for the form when the field itself is refused (too long, control chars)
+    try:
+        name = form.text("name")
+        cohort = await db.write(cohorts.create_cohort, owner=user, name=name)
+    except Invalid as error:
+        return await _index(page, db, guide, user, status_code=422,
+                            form={"name": name, "error": error.message})
     return see_other(f"/instructor/cohorts/{cohort.id}")
 
 
 @router.get("/instructor/cohorts/{cohort_id}", response_class=HTMLResponse)
-async def show_cohort(cohort_id: Id, page: PageDep, db: Db, guide: GuideDep,
+async def show_cohort(cohort_id: Id, request: Request, page: PageDep, db: Db, guide: GuideDep,
                       settings: SettingsDep, user: CurrentInstructor,
                       page_number: Annotated[PageNumber, Query(alias="page")] = 1,
                       per_page: PerPage = 50, sort: QueryText = "name", q: QueryText = "",
                       flag: QueryText = ""):
     query = dashboard.heatmap_query(page=page_number, per_page=per_page, sort=sort, q=q,
                                     flag=flag)
+    return await _cohort_page(request, page, db, guide, settings, user, cohort_id, query)
+
+
+async def _cohort_page(request, page, db, guide, settings, user, cohort_id, query, *,
+                       form: dict | None = None, status_code: int = 200):
     context = await db.read(_cohort_context, cohort_id=cohort_id, user=user, guide=guide,
                             query=query, stuck_days=settings.stuck_days)
-    context["join_url"] = settings.base_url.rstrip("/") + cohorts.join_path(context["cohort"])
-    context["stuck_days"] = settings.stuck_days
-    return page.render("instructor/cohort.html", context, others_data=True)
+    root = public_url(settings, request)
+    context |= {"join_url": root + cohorts.join_path(context["cohort"]),
+                "join_url_is_loopback": is_loopback(root),
+                "base_url_configured": bool(settings.base_url),
+                "stuck_days": settings.stuck_days, "form": form or {}}
+    return page.render("instructor/cohort.html", context, status_code=status_code,
+                       others_data=True)
 
 
 def _cohort_context(session, *, cohort_id, user, guide, query, stuck_days) -> dict:
@@ -89,24 +115,19 @@ def _page_url(cohort_id: Id, query: dashboard.HeatmapQuery):
     return url
 
 
-@router.post("/instructor/cohorts/{cohort_id}/rotate-code")
-async def rotate_join_code(cohort_id: Id, db: Db, user: CurrentInstructor):
-    await db.write(cohorts.rotate_code, cohort_id=cohort_id, actor=user)
-    return see_other(f"/instructor/cohorts/{cohort_id}#join")
-
-
-@router.post("/instructor/cohorts/{cohort_id}/instructors")
-async def add_co_instructor(cohort_id: Id, db: Db, user: CurrentInstructor, form: FormDep):
-    await db.write(cohorts.add_co_instructor, cohort_id=cohort_id,
-                   email=form.text("email"), actor=user)
+@router.post("/instructor/cohorts/{cohort_id}/instructors", response_class=HTMLResponse)
+async def add_co_instructor(cohort_id: Id, request: Request, page: PageDep, db: Db,
+                            guide: GuideDep, settings: SettingsDep, user: CurrentInstructor,
+                            form: FormDep):
+    email = ""  # kept for the form when the field itself is refused (too long, control chars)
+    try:
+        email = form.text("email")
+        await db.write(cohorts.add_co_instructor, cohort_id=cohort_id, email=email, actor=user)
+    except Invalid as error:
+        return await _cohort_page(request, page, db, guide, settings, user, cohort_id,
+                                  dashboard.heatmap_query(), status_code=422,
+                                  form={"email": email, "error": error.message})
     return see_other(f"/instructor/cohorts/{cohort_id}#instructors")
-
-
-@router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/remove")
-async def remove_learner(cohort_id: Id, learner_id: Id, db: Db, user: CurrentInstructor):
-    await db.write(cohorts.remove_member, cohort_id=cohort_id, learner_id=learner_id,
-                   actor=user)
-    return see_other(f"/instructor/cohorts/{cohort_id}")
 
 
 @router.get("/instructor/cohorts/{cohort_id}/learners/{learner_id}",
@@ -115,7 +136,9 @@ async def show_learner(cohort_id: Id, learner_id: Id, page: PageDep, db: Db,
                        guide: GuideDep, user: CurrentInstructor):
     cohort, report = await db.read(_learner_report, cohort_id=cohort_id, learner_id=learner_id,
                                    user=user, guide=guide)
-    return page.render("instructor/learner.html", {"cohort": cohort, "report": report},
+    return page.render("instructor/learner.html",
+                       {"cohort": cohort, "report": report,
+                        "lab_grids": learner_report.lab_grids(report, guide=guide)},
                        others_data=True)
 
 
@@ -123,35 +146,3 @@ def _learner_report(session, *, cohort_id, learner_id, user, guide):
     cohort = cohorts.get_cohort_for(session, cohort_id=cohort_id, user=user)
     return cohort, learner_report.learner_report(session, cohort=cohort, viewer=user,
                                                  learner_id=learner_id, guide=guide)
-
-
-@router.post("/instructor/cohorts/{cohort_id}/learners/{learner_id}/reset")
-async def reset_quiz(cohort_id: Id, learner_id: Id, db: Db, guide: GuideDep,
-                     user: CurrentInstructor, form: FormDep):
-    await db.write(learner_report.reset_quiz_attempts, cohort_id=cohort_id,
-                   learner_id=learner_id, quiz_slug=form.text("quiz_slug"), actor=user,
-                   guide=guide)
-    return see_other(f"/instructor/cohorts/{cohort_id}/learners/{learner_id}#audit")
-
-
-@router.get("/instructor/tokens", response_class=HTMLResponse)
-async def list_tokens(page: PageDep, db: Db, user: CurrentInstructor):
-    tokens = await db.read(api_tokens.list_tokens, owner=user)
-    return page.render("instructor/tokens.html", {"tokens": tokens, "secret": None},
-                       others_data=True)
-
-
-@router.post("/instructor/tokens", response_class=HTMLResponse)
-async def create_token(page: PageDep, db: Db, user: CurrentInstructor, form: FormDep):
-    # Rendered, not redirected: the secret exists only in this response.
-    token, secret = await db.write(api_tokens.create_token, owner=user, name=form.text("name"))
-    tokens = await db.read(api_tokens.list_tokens, owner=user)
-    return page.render("instructor/tokens.html",
-                       {"tokens": tokens, "secret": secret, "new_token": token},
-                       status_code=201, others_data=True)
-
-
-@router.post("/instructor/tokens/{token_id}/revoke")
-async def revoke_token(token_id: Id, db: Db, user: CurrentInstructor):
-    await db.write(api_tokens.revoke_token, owner=user, token_id=token_id)
-    return see_other("/instructor/tokens")

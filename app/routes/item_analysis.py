@@ -13,8 +13,9 @@ from pydantic import BaseModel
 from app.services import cohorts, item_reports
 from app.services.answer_text import build_lexicon
 from app.web.deps import CurrentInstructor, Db, GuideDep, PageDep
-from app.web.inputs import Id, PathText
+from app.web.inputs import Id, PathText, QueryText
 from app.web.openapi import errors
+from app.web.responses import see_other
 
 router = APIRouter()
 ERRORS = errors(401, 403, 404, e401="Not signed in, or an unknown or revoked token",
@@ -42,8 +43,13 @@ class ItemPublic(BaseModel):
 @router.get("/instructor/cohorts/{cohort_id}/items", response_class=HTMLResponse,
             include_in_schema=False)
 async def list_item_analyses(cohort_id: Id, page: PageDep, db: Db, guide: GuideDep,
-                             user: CurrentInstructor):
+                             user: CurrentInstructor, quiz: QueryText = "",
+                             attempts: Literal["first", "all"] = "first"):
     cohort = await db.read(cohorts.get_cohort_for, cohort_id=cohort_id, user=user)
+    if quiz:  # the quiz switcher, a GET form: on to that quiz's page
+        slug = item_reports.get_analysed_quiz(guide, quiz).slug
+        suffix = "?attempts=all" if attempts == "all" else ""
+        return see_other(f"/instructor/cohorts/{cohort.id}/quizzes/{slug}/items{suffix}")
     return page.render("reports/quizzes.html",
                        {"cohort": cohort, "quizzes": item_reports.analysed_quizzes(guide)},
                        others_data=True)

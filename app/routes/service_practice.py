@@ -15,6 +15,7 @@ from app.services import sorting
 from app.web.cookies import set_sign_in_cookie
 from app.web.deps import Db, GuideDep, PageDep, SettingsDep, SignInToken
 from app.web.forms import FormDep
+from app.web.inputs import Id, PathText
 from app.web.responses import see_other
 
 router = APIRouter(include_in_schema=False)
@@ -29,19 +30,19 @@ async def list_practice(page: PageDep, guide: GuideDep):
 
 
 @router.get("/services/practice/{family}", response_class=HTMLResponse)
-async def show_family_quiz(family: str, page: PageDep, guide: GuideDep, db: Db,
+async def show_family_quiz(family: PathText, page: PageDep, guide: GuideDep, db: Db,
                            retry: int | None = None):
     return await render_quiz(page, db, _family(guide, family), retry=retry)
 
 
 @router.post("/services/practice/{family}", response_class=HTMLResponse)
-async def submit_family_quiz(family: str, page: PageDep, guide: GuideDep, db: Db,
+async def submit_family_quiz(family: PathText, page: PageDep, guide: GuideDep, db: Db,
                              form: FormDep, settings: SettingsDep, token: SignInToken):
     return await grade_and_store(page, db, form, settings, token, _family(guide, family))
 
 
 @router.get("/services/practice/{family}/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_family_attempt(family: str, attempt_id: int, page: PageDep, guide: GuideDep,
+async def show_family_attempt(family: PathText, attempt_id: Id, page: PageDep, guide: GuideDep,
                               db: Db):
     return await render_attempt(page, db, _family(guide, family), attempt_id)
 
@@ -68,7 +69,7 @@ async def submit_sorting(page: PageDep, guide: GuideDep, db: Db, form: FormDep,
 
 
 @router.get("/lab/sorting/attempts/{attempt_id}", response_class=HTMLResponse)
-async def show_sorting_result(attempt_id: int, page: PageDep, guide: GuideDep, db: Db):
+async def show_sorting_result(attempt_id: Id, page: PageDep, guide: GuideDep, db: Db):
     quiz = _sorting(guide)
     result = await db.read(sorting.review_sorting, quiz=quiz, learner=page.viewer,
                            attempt_id=attempt_id)

@@ -41,11 +41,17 @@ def list_tokens(session: Session, *, owner: User) -> list[ApiToken]:
     return list(session.exec(statement).all())
 
 
-def revoke_token(session: Session, *, owner: User, token_id: int) -> ApiToken:
-    """Revoke one of the owner's tokens (another person's token is NotFound)."""
+def get_token(session: Session, *, owner: User, token_id: int) -> ApiToken:
+    """One of the owner's tokens (another person's token is NotFound)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.learner_id != owner.id:
         raise NotFound("There is no such token.")
+    return token
+
+
+def revoke_token(session: Session, *, owner: User, token_id: int) -> ApiToken:
+    """Revoke one of the owner's tokens (another person's token is NotFound)."""
+    token = get_token(session, owner=owner, token_id=token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)

@@ -90,9 +90,18 @@ def analysed_quizzes(guide: Guide) -> list[Quiz]:
     return list(guide.analysed_quizzes)
 
 
+MINUS = "\u2212"
+
+
 def fmt(value: float | None, digits: int = 1, *, scale: float = 1.0, suffix: str = "") -> str:
-    """A statistic for people: rounded, and a dash where Moodle has no value."""
-    return "–" if value is None else f"{value * scale:.{digits}f}{suffix}"
+    """A statistic for people: rounded, a true minus sign (U+2212, never a hyphen), and a dash
+    where Moodle has no value. "-0.0" is written "0.0": rounding removed the sign's meaning."""
+    if value is None:
+        return "–"
+    text = f"{value * scale:.{digits}f}"
+    if text.startswith("-"):
+        text = text[1:] if float(text[1:]) == 0 else MINUS + text[1:]
+    return f"{text}{suffix}"
 
 
 def shown(report: QuizReport, item: ItemReport) -> ItemStats:

@@ -4,10 +4,11 @@ and the audited reset of a quiz's attempts."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, func, select, update
 
 from app.errors import Invalid
 from app.guide import Guide
+from app.guide.lab import LAB_SLUG
 from app.models import Answer, Attempt, ChapterVisit, Cohort, QuizProgress, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
@@ -133,6 +134,18 @@ def _key_text(lexicon: Lexicon, lab_keys: dict[str, str], answer: Answer) -> str
     return response_text(lexicon, qid, [c.id for c in question.choices if c.correct])
 
 
+def reset_plan(session: Session, *, learner_id: int, quiz_slug: str,
+               guide: Guide) -> tuple[str, int]:
+    """What resetting `quiz_slug` would do: the quiz's title and how many attempts it voids."""
+    titles = dict(quiz_columns(guide))
+    if quiz_slug not in titles:
+        raise Invalid(f"There is no quiz {quiz_slug!r}.", field="quiz_slug")
+    count = session.exec(select(func.count()).select_from(Attempt).where(
+        Attempt.learner_id == learner_id, Attempt.quiz_slug == quiz_slug,
+        Attempt.voided_at.is_(None))).one()
+    return titles[quiz_slug], count
+
+
 def reset_quiz_attempts(session: Session, *, cohort_id: int, learner_id: int, quiz_slug: str,
                         actor: User, guide: Guide) -> int:
     """Void a member's attempts at one quiz so they start afresh; audited.
@@ -173,3 +186,31 @@ def as_json(report: LearnerReport) -> dict:
                         for a in item.answers],
         } for item in report.attempts],
     }
+
+
+@dataclass(frozen=True)
+class LabGrid:
+    """A lab attempt as the grid the learner filled: matrix rows × service models."""
+
+    columns: list[tuple[str, str]]  # (column id, label)
+    rows: list[tuple[str, list[AnswerLine | None]]]  # (row name, one cell per column)
+
+
+def lab_grids(report: LearnerReport, *, guide: Guide) -> dict[int, LabGrid]:
+    """Attempt id -> its grid, for every lab attempt in the report (answers already loaded)."""
+    if guide.lab is None:
+        return {}
+    cells = {cell.key for cell in guide.lab.cells}
+    columns = [(c.id, c.label) for c in guide.matrix.columns
+               if any(key.endswith(f":{c.id}") for key in cells)]
+    rows = [r for r in guide.matrix.rows
+            if any(key.startswith(f"{r.id}:") for key in cells)]
+    grids = {}
+    for item in report.attempts:
+        if item.attempt.quiz_slug != LAB_SLUG:
+            continue
+        by_key = {answer.question_id: answer for answer in item.answers}
+        grids[item.attempt.id] = LabGrid(columns=columns, rows=[
+            (row.name, [by_key.get(f"{row.id}:{column_id}") for column_id, _ in columns])
+            for row in rows])
+    return grids

@@ -94,11 +94,13 @@ def has_no_sign_in(request: Request) -> bool:
 
 
 class RequestGuard:
-    def __init__(self, app, *, secret: str, max_body_bytes: int, base_url: str):
+    def __init__(self, app, *, secret: str, max_body_bytes: int, base_url: str | None):
         self.app = app
         self.secret = secret
         self.max_body_bytes = max_body_bytes
-        self.public_origin = origin_of(base_url)
+        # GUIDE_BASE_URL, when set, is the site's own origin too (behind a proxy that does not
+        # pass the Host header on); unset, the request's own host is the only one.
+        self.public_origin = origin_of(base_url) if base_url else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

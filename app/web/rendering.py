@@ -79,6 +79,11 @@ def when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
 
 
+def day(value: datetime | None) -> str:
+    """A compact date for dense tables ("01 Dec"); `when` gives the full time."""
+    return value.strftime("%d %b") if value else "never"
+
+
 def _fingerprints(static_dir: Path) -> dict[str, str]:
     return {
         path.relative_to(static_dir).as_posix(): hashlib.blake2b(
@@ -98,7 +103,7 @@ def make_templates(static_dir: Path) -> Jinja2Templates:
         return f"/static/{path}?v={fingerprints.get(path, '0')}"
 
     env.globals.update(static_url=static_url, site_name=SITE_NAME, party_icons=PARTY_ICONS)
-    env.filters.update(percent=percent, iso=iso_utc, when=when)
+    env.filters.update(percent=percent, iso=iso_utc, when=when, day=day)
     return templates
 
 
