@@ -28,6 +28,7 @@ from app.routes import (
     join,
     my_data,
     quizzes,
+    services,
 )
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
@@ -44,7 +45,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
            api_docs.router, accounts.router, progress_routes.router, my_data.router,
            instructor.router, cohorts_api.router, join.router, lab_routes.router,
-           item_analysis.router, exports.router)
+           item_analysis.router, exports.router, services.router)
 
 
 class CachedStatic(StaticFiles):
