@@ -20,6 +20,7 @@ from app.routes import (
     accounts,
     api_docs,
     api_quizzes,
+    api_services,
     cohorts_api,
     exports,
     health,
@@ -45,7 +46,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ROUTERS = (guide_routes.router, health.router, quizzes.router, api_quizzes.router,
            api_docs.router, accounts.router, progress_routes.router, my_data.router,
            instructor.router, cohorts_api.router, join.router, lab_routes.router,
-           item_analysis.router, exports.router, services.router)
+           item_analysis.router, exports.router, services.router, api_services.router)
 
 
 class CachedStatic(StaticFiles):
