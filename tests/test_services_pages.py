@@ -4,8 +4,10 @@ The HTML pages' own tests are in test_service_pages.py; these check what a progr
 """
 
 import pytest
+from bs4 import BeautifulSoup
 
 from app.guide.baseline_vocabulary import ATTRIBUTION, DATA_DATE, LICENCE_URL, RESPONSIBILITIES
+from app.guide.lab_baselines import BASELINES_OF_LAB_SERVICE
 from app.guide.service_checklists import counts
 
 PROFILE_KEYS = {"host_access", "vnet_deployable", "stores_content_at_rest"}
@@ -80,3 +82,30 @@ def test_api_is_documented_with_response_models(real_client):
     assert feature["responsibility"]["enum"] == list(RESPONSIBILITIES)
     assert {"type": "boolean"} in feature["supported"]["anyOf"]
     assert {"type": "null"} in feature["supported"]["anyOf"]
+
+
+# --- the matrix lab's service cards link to their baselines
+
+def test_lab_mapping_names_real_cards_and_real_baselines(real_app):
+    guide = real_app.state.guide
+    card_names = {card.name for card in guide.lab.services}
+    for name, slugs in BASELINES_OF_LAB_SERVICE.items():
+        assert name in card_names, name
+        assert all(slug in guide.services for slug in slugs), slugs
+
+
+def test_lab_cards_link_to_their_service_pages(real_client):
+    soup = BeautifulSoup(real_client.get("/lab").text, "html.parser")
+    links = {}
+    for card in soup.select(".lab-service"):
+        name = card.h3.get_text(strip=True)
+        links[name] = [a["href"] for a in card.find_all("a") if a["href"].startswith("/services/")]
+    assert links["Azure SQL Database"] == ["/services/azure-sql"]
+    assert links["Azure App Service"] == ["/services/app-service"]
+    assert links["Azure Functions"] == ["/services/functions"]
+    assert links["Azure Virtual Machines"] == [
+        "/services/virtual-machines-linux-virtual-machines",
+        "/services/virtual-machines-windows-virtual-machines"]
+    assert links["Microsoft 365"] == []
+    for href in {h for hrefs in links.values() for h in hrefs}:
+        assert real_client.get(href).status_code == 200, href
