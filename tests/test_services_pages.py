@@ -109,3 +109,15 @@ def test_lab_cards_link_to_their_service_pages(real_client):
     assert links["Microsoft 365"] == []
     for href in {h for hrefs in links.values() for h in hrefs}:
         assert real_client.get(href).status_code == 200, href
+
+
+# --- chapters link to the service pages
+
+@pytest.mark.parametrize("chapter", ["your-side", "checklist"])
+def test_chapters_link_to_service_pages_that_exist(real_client, chapter):
+    soup = BeautifulSoup(real_client.get(f"/chapters/{chapter}").text, "html.parser")
+    hrefs = [a["href"] for a in soup.select("main a[href^='/services']")]
+    assert "/services" in hrefs
+    assert any(h.startswith("/services/") for h in hrefs)
+    for href in hrefs:
+        assert real_client.get(href).status_code == 200, href
