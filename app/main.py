@@ -37,6 +37,7 @@ from app.routes import progress as progress_routes
 from app.services.item_reports import ReportCache
 from app.services.passwords import Passwords
 from app.web.errors import ServerErrorPage, install_error_handlers
+from app.web.fragments import Fragments
 from app.web.middleware import RequestGuard, ResponseGuard
 from app.web.pagecache import PageCache, PageStore
 from app.web.rendering import make_templates
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.passwords = passwords_for(settings)
     app.state.page_cache = PageStore()
     app.state.report_cache = ReportCache()
+    app.state.fragments = Fragments(templates)  # the service pages' bodies, kept once rendered
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

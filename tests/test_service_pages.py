@@ -87,49 +87,79 @@ def test_index_refuses_an_overlong_filter(client):
 
 # --- one service
 
-def test_service_page_shows_profile_counts_and_the_customers_todo_first(client):
+def test_service_page_shows_profile_in_words_and_counts(client):
     response = client.get(f"/services/{STORAGE}")
 
     assert response.status_code == 200, response.text
     page = soup(response)
     assert page.h1.get_text() == "Contoso Storage"
-    profile = {div.dt.get_text(): div.dd.get_text() for div in page.select(".svc-profile div")}
-    assert profile == {"Your access to the host or OS": "No access",
-                       "Deploys into your virtual network": "No",
-                       "Stores your content at rest": "Yes"}
+    assert [li.get_text() for li in page.select(".svc-profile-words li")] == [
+        "You cannot reach the host or its operating system: Microsoft runs them.",
+        "It cannot be deployed into your own virtual network.",
+        "It stores your content at rest."]
     assert [li.get_text(" ", strip=True) for li in page.select(".svc-counts li")] == [
         "■ Customer 3", "□ Microsoft 1", "◩ Shared 1", "– Not applicable 1"]
+    assert ATTRIBUTION in credit_of(page)
+
+
+def test_service_page_groups_features_by_domain_in_benchmark_order(client):
+    page = soup(client.get(f"/services/{STORAGE}"))
+
+    assert [h.get_text() for h in page.select("h3.svc-domain")] == [
+        "Network security", "Identity management", "Data protection", "Asset management",
+        "Backup and recovery"]
+    first = page.select_one(".svc-card")
+    facts = {div.dt.get_text(): div.dd.get_text(" ", strip=True)
+             for div in first.select(".svc-facts div")}
+    assert facts == {"Supported": "✓ Yes", "On by default": "✗ No",
+                     "Who configures it": "■ Customer"}
+    assert first.select_one("details.svc-guidance p").get_text() == (
+        "Deploy private endpoints for the service.")
+    folded = page.select_one("details.svc-na")
+    assert folded.summary.get_text() == "Not applicable to this service (1 feature)"
+    assert "EDR Solution" in folded.get_text()
+    assert "EDR Solution" not in " ".join(c.get_text() for c in page.select(".svc-card"))
+
+
+def test_service_page_lists_applicable_features_in_benchmark_order(client):
+    page = soup(client.get(f"/services/{VM}"))
+
+    controls = [card.select_one(".svc-meta").get_text(" ", strip=True).split(" ")[0]
+                for card in page.select(".svc-card")]
+    assert controls == ["IM-1", "DP-5", "ES-1", "No"]  # "No benchmark control given"
+    assert "NS-2" in page.select_one("details.svc-na").get_text()  # not applicable: folded
+
+
+def test_service_page_links_its_checklist_downloads_and_compares_with_the_others(client):
+    page = soup(client.get(f"/services/{STORAGE}"))
+
+    links = [a["href"] for a in page.select(".svc-downloads a")]
+    assert links == [f"/services/{STORAGE}/checklist", f"/services/checklist.md?s={STORAGE}",
+                     f"/services/checklist.csv?s={STORAGE}"]
+    compare = page.select_one("form[action='/services/compare']")
+    assert compare.select_one("input[type=hidden]")["value"] == STORAGE
+    assert [o["value"] for o in compare.select("option")] == [VM]
+
+
+def test_service_checklist_is_the_customers_todo_list_most_useful_first(client):
+    response = client.get(f"/services/{STORAGE}/checklist")
+
+    assert response.status_code == 200, response.text
+    page = soup(response)
     todo = page.select(".svc-todo .svc-item")
     assert [li.select_one(".svc-item-head strong").get_text() for li in todo] == [
         "Azure Private Link", "Data at Rest Encryption Using CMK",
         "Service Native Backup Capability", "No related feature"]
     assert "AM-2 Use only approved services" in todo[3].get_text()
     assert "Supported: Not applicable" in todo[3].get_text()
+    assert [a["href"] for a in page.select(".svc-downloads a")] == [
+        f"/services/checklist.md?s={STORAGE}", f"/services/checklist.csv?s={STORAGE}"]
     assert ATTRIBUTION in credit_of(page)
 
 
-def test_service_page_lists_every_feature_in_benchmark_order(client):
-    page = soup(client.get(f"/services/{VM}"))
-
-    controls = [row.td.get_text(" ", strip=True).split(" ")[0]
-                for row in page.select("section[aria-labelledby=svc-all-title] tbody tr")]
-    assert controls == ["NS-2", "IM-1", "DP-5", "ES-1", "No"]  # "No benchmark control given"
-
-
-def test_service_page_links_its_downloads_and_compares_with_the_others(client):
-    page = soup(client.get(f"/services/{STORAGE}"))
-
-    links = [a["href"] for a in page.select(".svc-downloads a")]
-    assert links == [f"/services/checklist.md?s={STORAGE}", f"/services/checklist.csv?s={STORAGE}",
-                     f"/services/checklist?s={STORAGE}"]
-    compare = page.select_one("form[action='/services/compare']")
-    assert compare.select_one("input[type=hidden]")["value"] == STORAGE
-    assert [o["value"] for o in compare.select("option")] == [VM]
-
-
-@pytest.mark.parametrize("slug", ["nope", "CONTOSO-VM", "contoso-vm.yaml"])
-def test_unknown_service_is_a_styled_404(client, slug):
-    response = client.get(f"/services/{slug}")
+@pytest.mark.parametrize("path", ["nope", "CONTOSO-VM", "contoso-vm.yaml", "nope/checklist"])
+def test_unknown_service_is_a_styled_404(client, path):
+    response = client.get(f"/services/{path}")
 
     assert response.status_code == 404
     assert "There is no service baseline called" in soup(response).select_one(
@@ -166,9 +196,10 @@ def client_with_references(tmp_path, database_url, content):
 def test_service_page_links_http_references_and_leaves_others_as_text(client_with_references):
     page = soup(client_with_references.get(f"/services/{STORAGE}"))
 
-    refs = page.select(".svc-todo .svc-ref")
+    refs = page.select(".svc-card .svc-ref")
     assert [r.get_text(" ", strip=True) for r in refs] == [
-        "Reference: Private Link", "Reference: Policy: javascript:alert(1)"]
+        "Microsoft's reference: Private Link",
+        "Microsoft's reference: Policy: javascript:alert(1)"]
     assert [a["href"] for r in refs for a in r.select("a")] == [
         "https://learn.example/private-link"]
 

@@ -6,13 +6,14 @@ compare and download pages), so every page accepts and refuses the same choices.
 """
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.guide.baselines import ServiceBaseline
 from app.guide.service_checklists import COMPARE_MAX, COMPARE_MIN
 
-CHECKLIST_MAX = 20  # one merged checklist, page or download, lists at most this many services
+CHECKLIST_MAX = 10  # one merged checklist, page or download, lists at most this many services
 QUERY_MAX = 100  # characters of the index's name filter
 _URL = re.compile(r"(https?://\S+)")
 
@@ -50,7 +51,7 @@ def choose(services: Mapping[str, ServiceBaseline], slugs: Sequence[str], *,
     for slug in dict.fromkeys(slugs):
         service = services.get(slug)
         if service is None:
-            raise BadChoice(f"There is no service called “{slug[:60]}”.")
+            raise BadChoice(f"There is no service called “{printable(slug)}”.")
         chosen.append(service)
     if len(chosen) < at_least:
         raise BadChoice(f"Choose at least {at_least} {_services(at_least)}.")
@@ -76,6 +77,12 @@ def reference(text: str) -> Reference:
         return Reference(title=text, url=None)
     title = (text[:match.start()] + text[match.end():]).strip().rstrip(":").strip()
     return Reference(title=title or match.group(1), url=match.group(1))
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """Someone's input, safe to repeat in a message: control characters shown as "?", cut short."""
+    shown = "".join("?" if unicodedata.category(c).startswith("C") else c for c in text[:limit])
+    return shown + ("…" if len(text) > limit else "")
 
 
 def _services(n: int) -> str:

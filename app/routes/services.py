@@ -28,11 +28,13 @@ from app.guide.service_catalogue import (
     choose_for_checklist,
     choose_for_compare,
     find_services,
+    printable,
     reference,
 )
 from app.guide.service_checklist_exports import checklist_csv, checklist_markdown
 from app.guide.service_checklists import compare, counts, customer_todo, merged_checklist
-from app.web.deps import GuideDep, PageDep
+from app.guide.service_detail import lead, service_detail
+from app.web.deps import FragmentsDep, GuideDep, PageDep
 from app.web.rendering import Page
 
 router = APIRouter(include_in_schema=False)
@@ -89,13 +91,27 @@ async def compare_services(page: PageDep, guide: GuideDep, chosen: Chosen = None
 
 
 @router.get("/services/{slug}", response_class=HTMLResponse)
-async def show_service(slug: str, page: PageDep, guide: GuideDep):
+async def show_service(slug: str, page: PageDep, guide: GuideDep, fragments: FragmentsDep):
+    """A service's page; its body is the same for everyone, so it is rendered once and kept."""
+    service = _service_or_404(guide, slug)
+    body = fragments.render("services/_detail.html", slug, lambda: WORDS | {
+        "detail": service_detail(service), "counts": counts(service), "lead": lead,
+        "others": [s for s in guide.services.values() if s.slug != slug]})
+    return page.render("services/service.html", {"service": service, "body": body})
+
+
+@router.get("/services/{slug}/checklist", response_class=HTMLResponse)
+async def show_service_checklist(slug: str, page: PageDep, guide: GuideDep):
+    """What is on us: the customer's to-do list for one service, printable."""
+    service = _service_or_404(guide, slug)
+    return _render(page, "services/todo.html", {"service": service, "todo": customer_todo(service)})
+
+
+def _service_or_404(guide: Guide, slug: str):
     service = guide.services.get(slug)
     if service is None:
-        raise NotFound(f"There is no service baseline called “{slug[:60]}”.")
-    return _render(page, "services/service.html", {
-        "service": service, "counts": counts(service), "todo": customer_todo(service),
-        "others": [s for s in guide.services.values() if s.slug != slug]})
+        raise NotFound(f"There is no service baseline called “{printable(slug)}”.")
+    return service
 
 
 def _index(page: Page, guide: Guide, *, query: str = "", category: str = "",

@@ -19,6 +19,7 @@ from app.models import User
 from app.services import api_tokens, sign_ins
 from app.services.passwords import Passwords
 from app.web.cookies import SIGN_IN_COOKIE, read_cookie
+from app.web.fragments import Fragments
 from app.web.rendering import Page, build_page
 from app.web.responses import SeeOther
 
@@ -54,6 +55,13 @@ async def get_page(request: Request) -> Page:
 
 
 PageDep = Annotated[Page, Depends(get_page)]
+
+
+async def get_fragments(request: Request) -> Fragments:
+    return request.app.state.fragments
+
+
+FragmentsDep = Annotated[Fragments, Depends(get_fragments)]
 
 
 async def get_viewer(db: Db, token: SignInToken) -> User | None:
