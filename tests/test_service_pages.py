@@ -39,7 +39,8 @@ def test_index_lists_every_service_with_its_counts(client):
     rows = page.select(".svc-table tbody tr")
     assert [r.th.a["href"] for r in rows] == [f"/services/{STORAGE}", f"/services/{VM}"]
     storage = [td.get_text(strip=True) for td in rows[0].select("td")]
-    assert storage[1:] == ["Storage", "3", "1", "1"]  # category, customer, shared, microsoft
+    # category, host or OS access, customer, shared, microsoft
+    assert storage[1:] == ["Storage", "No access", "3", "1", "1"]
     assert [box["value"] for box in page.select("input[type=checkbox][name=s]")] == [STORAGE, VM]
     assert not page.select("input[name=s][checked]")
     assert ATTRIBUTION in credit_of(page)

@@ -3,12 +3,15 @@
 The HTML pages' own tests are in test_service_pages.py; these check what a program reads.
 """
 
+import gzip
+
 import pytest
 from bs4 import BeautifulSoup
 
 from app.guide.baseline_vocabulary import ATTRIBUTION, DATA_DATE, LICENCE_URL, RESPONSIBILITIES
 from app.guide.lab_baselines import BASELINES_OF_LAB_SERVICE
 from app.guide.service_checklists import counts
+from tests.conftest import register
 
 PROFILE_KEYS = {"host_access", "vnet_deployable", "stores_content_at_rest"}
 FEATURE_KEYS = {"domain", "control_id", "control_title", "feature", "description", "supported",
@@ -121,3 +124,111 @@ def test_chapters_link_to_service_pages_that_exist(real_client, chapter):
     assert any(h.startswith("/services/") for h in hrefs)
     for href in hrefs:
         assert real_client.get(href).status_code == 200, href
+
+
+# --- the index on the real content
+
+def index_rows(response) -> dict[str, list[str]]:
+    page = BeautifulSoup(response.text, "html.parser")
+    return {row.th.a["href"].removeprefix("/services/"):
+            [cell.get_text(strip=True) for cell in row.find_all("td")]
+            for row in page.select(".svc-table tbody tr")}
+
+
+def test_index_lists_all_services_with_counts_that_match(real_client, real_app):
+    response = real_client.get("/services")
+    assert response.status_code == 200, response.text
+    rows = index_rows(response)
+    services = real_app.state.guide.services
+    assert list(rows) == list(services)
+    for slug, cells in rows.items():
+        tally = counts(services[slug])
+        assert cells[-3:] == [str(tally["customer"]), str(tally["shared"]),
+                              str(tally["microsoft"])], slug
+
+
+def test_index_is_small_once_compressed(real_client):
+    body = real_client.get("/services").content
+    assert len(gzip.compress(body)) < 30_000
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"q": "key vault"}, {"key-vault", "key-vault-managed-hsm"}),
+    ({"q": "databases", "host": "none"}, None),  # a category word finds its services
+    ({"host": "full"}, None),
+    ({"category": "Databases"}, None),
+])
+def test_index_searches_names_and_categories_and_filters_host_access(real_client, real_app,
+                                                                     params, expected):
+    services = real_app.state.guide.services.values()
+    if expected is None:
+        expected = {s.slug for s in services
+                    if params.get("q", "").casefold() in s.category.casefold()
+                    and (not params.get("host") or s.profile.host_access == params["host"])
+                    and (not params.get("category") or params["category"] in s.categories)}
+    found = set(index_rows(real_client.get("/services", params=params)))
+    assert found == expected
+    assert found
+
+
+def test_index_host_filter_finds_the_virtual_machines(real_client):
+    found = set(index_rows(real_client.get("/services", params={"host": "full"})))
+    assert {"virtual-machines-linux-virtual-machines",
+            "virtual-machines-windows-virtual-machines"} <= found
+    assert "app-service" not in found
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00\x1b[31m"}, {"host": "root"},
+                                    {"category": "\u202enope"}])
+def test_index_survives_hostile_filters(real_client, params):
+    response = real_client.get("/services", params=params)
+    assert response.status_code == 200, response.text
+    assert index_rows(response) == {}
+    assert "\x1b" not in response.text and "\x00" not in response.text
+
+
+def test_index_refuses_a_huge_query(real_client):
+    response = real_client.get("/services", params={"q": "a" * 20_000})
+    assert response.status_code in (414, 422), response.status_code
+    assert "a" * 200 not in response.text
+
+
+# --- one service, and its checklist, on the real content
+
+def test_big_service_page_is_complete_and_kept_once_rendered(real_client, real_app):
+    service = max(real_app.state.guide.services.values(), key=lambda s: len(s.features))
+    fragments = real_app.state.fragments
+    before = len(fragments)
+    first = real_client.get(f"/services/{service.slug}")
+    again = real_client.get(f"/services/{service.slug}")
+    assert len(fragments) == before + 1
+    assert first.status_code == again.status_code == 200
+    page = BeautifulSoup(first.text, "html.parser")
+    cards = page.select(".svc-card")
+    folded = page.select("details.svc-na li")
+    assert len(cards) + len(folded) == len(service.features)
+    na = counts(service)["not_applicable"]
+    assert len(folded) == na
+    assert all(card.select_one(".svc-facts") for card in cards)
+    assert ATTRIBUTION in page.select_one(".svc-credit").get_text(" ", strip=True)
+    assert page.select_one(".svc-credit a[rel~=license]")["href"] == LICENCE_URL
+
+
+def test_kept_service_page_still_shows_who_is_signed_in(real_client):
+    anonymous = BeautifulSoup(real_client.get("/services/key-vault").text, "html.parser")
+    assert anonymous.find("button", string=lambda t: t and "Sign out" in t) is None
+    assert register(real_client).status_code == 201
+
+    response = real_client.get("/services/key-vault")  # the body was kept by the first visit
+    page = BeautifulSoup(response.text, "html.parser")
+    assert "Sign out" in page.select_one(".site-nav").get_text()
+    assert page.h1.get_text() == "Azure Key Vault"
+    assert response.headers["cache-control"].startswith("private")
+
+
+def test_service_checklist_on_real_content_puts_off_by_default_first(real_client, real_app):
+    service = real_app.state.guide.services["key-vault"]
+    page = BeautifulSoup(real_client.get("/services/key-vault/checklist").text, "html.parser")
+    items = page.select(".svc-todo .svc-item")
+    assert len(items) == counts(service)["customer"] + counts(service)["shared"]
+    assert ATTRIBUTION in page.select_one(".svc-credit").get_text(" ", strip=True)

@@ -36,12 +36,15 @@ def categories(services: Mapping[str, ServiceBaseline]) -> list[str]:
 
 
 def find_services(services: Mapping[str, ServiceBaseline], *, query: str = "",
-                  category: str = "") -> list[ServiceBaseline]:
-    """Services whose name or slug contains every word of `query`, in `category` if given."""
+                  category: str = "", host_access: str = "") -> list[ServiceBaseline]:
+    """Services whose name, slug or category contains every word of `query`, in `category`
+    and with that `host_access` (none | read_only | full) if given."""
     words = query.casefold().split()
     return [s for s in services.values()
             if (not category or category in s.categories)
-            and all(w in s.name.casefold() or w in s.slug for w in words)]
+            and (not host_access or s.profile.host_access == host_access)
+            and all(w in s.name.casefold() or w in s.slug or w in s.category.casefold()
+                    for w in words)]
 
 
 def choose(services: Mapping[str, ServiceBaseline], slugs: Sequence[str], *,
@@ -77,6 +80,11 @@ def reference(text: str) -> Reference:
         return Reference(title=text, url=None)
     title = (text[:match.start()] + text[match.end():]).strip().rstrip(":").strip()
     return Reference(title=title or match.group(1), url=match.group(1))
+
+
+def without_controls(text: str) -> str:
+    """A filter as typed, less control and format characters (escapes, NULs, bidi overrides)."""
+    return "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
 
 
 def printable(text: str, limit: int = 60) -> str:

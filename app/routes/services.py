@@ -30,6 +30,7 @@ from app.guide.service_catalogue import (
     find_services,
     printable,
     reference,
+    without_controls,
 )
 from app.guide.service_checklist_exports import checklist_csv, checklist_markdown
 from app.guide.service_checklists import compare, counts, customer_todo, merged_checklist
@@ -48,8 +49,10 @@ WORDS = {"responsibility_labels": RESPONSIBILITY_LABELS, "host_access_labels": H
 
 
 @router.get("/services", response_class=HTMLResponse)
-async def list_services(page: PageDep, guide: GuideDep, q: Words = "", category: Words = ""):
-    return _index(page, guide, query=q.strip(), category=category.strip())
+async def list_services(page: PageDep, guide: GuideDep, q: Words = "", category: Words = "",
+                        host: Words = ""):
+    return _index(page, guide, query=without_controls(q), category=without_controls(category),
+                  host=without_controls(host))
 
 
 @router.get("/services/checklist", response_class=HTMLResponse)
@@ -114,13 +117,14 @@ def _service_or_404(guide: Guide, slug: str):
     return service
 
 
-def _index(page: Page, guide: Guide, *, query: str = "", category: str = "",
+def _index(page: Page, guide: Guide, *, query: str = "", category: str = "", host: str = "",
            error: str | None = None, chosen=(), status_code: int = 200) -> HTMLResponse:
     """The index; after a refused choice, with the message and the boxes still ticked."""
-    found = find_services(guide.services, query=query, category=category)
+    found = find_services(guide.services, query=query, category=category, host_access=host)
     return _render(page, "services/index.html", {
         "services": found, "counts": {s.slug: counts(s) for s in found},
         "categories": categories(guide.services), "words": query, "category": category,
+        "host": host,
         "error": error, "chosen": set(chosen or ())}, status_code=status_code)
 
 
