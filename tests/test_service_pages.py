@@ -114,8 +114,8 @@ def test_service_page_groups_features_by_domain_in_benchmark_order(client):
              for div in first.select(".svc-facts div")}
     assert facts == {"Supported": "✓ Yes", "On by default": "✗ No",
                      "Who configures it": "■ Customer"}
-    assert first.select_one("details.svc-guidance p").get_text() == (
-        "Deploy private endpoints for the service.")
+    assert "Guidance: Deploy private endpoints for the service." in first.get_text()
+    assert first.select_one("details") is None  # one short sentence: nothing to fold
     folded = page.select_one("details.svc-na")
     assert folded.summary.get_text() == "Not applicable to this service (1 feature)"
     assert "EDR Solution" in folded.get_text()

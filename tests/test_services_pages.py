@@ -232,3 +232,14 @@ def test_service_checklist_on_real_content_puts_off_by_default_first(real_client
     items = page.select(".svc-todo .svc-item")
     assert len(items) == counts(service)["customer"] + counts(service)["shared"]
     assert ATTRIBUTION in page.select_one(".svc-credit").get_text(" ", strip=True)
+
+
+def test_long_guidance_is_folded_and_short_guidance_is_not(real_client, real_app):
+    service = real_app.state.guide.services["app-service"]
+    page = BeautifulSoup(real_client.get("/services/app-service").text, "html.parser")
+    folded = page.select("details.svc-guidance")
+    assert folded
+    texts = {f.guidance for f in service.features if f.guidance}
+    for details in folded:
+        assert details.summary.get_text().startswith("Guidance: ")
+        assert details.p.get_text() in texts  # Microsoft's full text, unchanged
