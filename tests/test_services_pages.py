@@ -3,7 +3,9 @@
 The HTML pages' own tests are in test_service_pages.py; these check what a program reads.
 """
 
+import csv
 import gzip
+import io
 
 import pytest
 from bs4 import BeautifulSoup
@@ -243,3 +245,95 @@ def test_long_guidance_is_folded_and_short_guidance_is_not(real_client, real_app
     for details in folded:
         assert details.summary.get_text().startswith("Guidance: ")
         assert details.p.get_text() in texts  # Microsoft's full text, unchanged
+
+
+# --- checklists, downloads and compare on the real content
+
+CHOSEN = [("s", "app-service"), ("s", "azure-sql"), ("s", "key-vault")]
+
+
+def test_merged_checklist_groups_the_three_services_by_control(real_client, real_app):
+    services = [real_app.state.guide.services[slug] for _, slug in CHOSEN]
+    response = real_client.get("/services/checklist", params=CHOSEN)
+    assert response.status_code == 200, response.text
+    page = BeautifulSoup(response.text, "html.parser")
+    items = page.select(".svc-checklist .svc-item")
+    assert len(items) == sum(counts(s)["customer"] + counts(s)["shared"] for s in services)
+    assert [a["href"] for a in page.select(".svc-downloads a")] == [
+        "/services/checklist.md?s=app-service&s=azure-sql&s=key-vault",
+        "/services/checklist.csv?s=app-service&s=azure-sql&s=key-vault"]
+    assert ATTRIBUTION in page.select_one(".svc-credit").get_text(" ", strip=True)
+
+
+def test_csv_download_parses_back_with_the_credit_on_every_row(real_client, real_app):
+    response = real_client.get("/services/checklist.csv", params=CHOSEN)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {row["service"] for row in rows} == {"App Service", "Azure SQL", "Azure Key Vault"}
+    assert {row["responsibility"] for row in rows} <= {"customer", "shared"}
+    assert all(row["source"] == ATTRIBUTION for row in rows)
+    assert all(row["supported"] in {"true", "false", ""} for row in rows)
+
+
+def test_markdown_download_credits_and_dates_the_data(real_client):
+    response = real_client.get("/services/checklist.md", params=[("s", "key-vault")])
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/markdown")
+    text = response.text
+    assert text.startswith("# Customer checklist: Azure Key Vault")
+    assert ATTRIBUTION in text and DATA_DATE in text
+    assert "- [ ] " in text
+
+
+@pytest.mark.parametrize("path", ["/services/checklist", "/services/checklist.md",
+                                  "/services/checklist.csv"])
+def test_checklists_refuse_an_unknown_slug_naming_it_without_control_characters(real_client,
+                                                                                  path):
+    response = real_client.get(path, params=[("s", "key-vault"), ("s", "no\x1bsuch\x00")])
+    assert response.status_code == 422, response.text
+    assert "no?such?" in response.text
+    assert "\x1b" not in response.text and "\x00" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/services/checklist", "/services/checklist.csv"])
+def test_checklists_refuse_more_than_ten_services(real_client, real_app, path):
+    slugs = list(real_app.state.guide.services)[:11]
+    response = real_client.get(path, params=[("s", slug) for slug in slugs])
+    assert response.status_code == 422, response.text
+    assert "at most 10" in response.text
+
+
+def test_compare_marks_rows_that_change_hands_in_words(real_client, real_app):
+    chosen = [("s", "app-service"), ("s", "virtual-machines-linux-virtual-machines")]
+    response = real_client.get("/services/compare", params=chosen)
+    assert response.status_code == 200, response.text
+    page = BeautifulSoup(response.text, "html.parser")
+    changing = page.select(".svc-compare tr.svc-changes")
+    assert changing
+    assert all("Changes hands" in row.get_text() for row in changing)
+    picker = page.select("select[name=s]")
+    assert len(picker) == 3
+    assert [s.find("option", selected=True)["value"] for s in picker[:2]] == [
+        "app-service", "virtual-machines-linux-virtual-machines"]
+    assert len(picker[0].find_all("option")) == len(real_app.state.guide.services)
+
+
+def test_compare_ignores_a_third_select_left_at_none(real_client):
+    params = [("s", "app-service"), ("s", "functions"), ("s", "")]
+    response = real_client.get("/services/compare", params=params)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("slugs", "message"), [
+    (["key-vault"], "Choose at least 2 services."),
+    ([], "Choose at least 2 services."),
+    (["key-vault", "storage", "app-service", "functions"], "Choose at most 3 services."),
+    (["key-vault", "nope"], "There is no service called “nope”."),
+])
+def test_compare_refuses_a_bad_choice_with_a_clear_message(real_client, slugs, message):
+    response = real_client.get("/services/compare", params=[("s", s) for s in slugs])
+    assert response.status_code == 422, response.text
+    page = BeautifulSoup(response.text, "html.parser")
+    assert message in page.select_one("[role=alert]").get_text()

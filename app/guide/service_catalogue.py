@@ -51,7 +51,7 @@ def choose(services: Mapping[str, ServiceBaseline], slugs: Sequence[str], *,
            at_least: int, at_most: int) -> list[ServiceBaseline]:
     """The services named by `slugs`, in the order given, each once; BadChoice otherwise."""
     chosen: list[ServiceBaseline] = []
-    for slug in dict.fromkeys(slugs):
+    for slug in dict.fromkeys(slug for slug in slugs if slug):  # a select left at "None": ""
         service = services.get(slug)
         if service is None:
             raise BadChoice(f"There is no service called “{printable(slug)}”.")
