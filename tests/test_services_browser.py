@@ -18,7 +18,8 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-PAGES = ("/services", "/services/key-vault", "/services/checklist?s=app-service&s=azure-sql",
+PAGES = ("/services", "/services/app-service", "/services/key-vault/checklist",
+         "/services/checklist?s=app-service&s=azure-sql",
          "/services/compare?s=app-service&s=functions&s=virtual-machines-linux-virtual-machines")
 
 
