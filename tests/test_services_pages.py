@@ -337,3 +337,15 @@ def test_compare_refuses_a_bad_choice_with_a_clear_message(real_client, slugs, m
     assert response.status_code == 422, response.text
     page = BeautifulSoup(response.text, "html.parser")
     assert message in page.select_one("[role=alert]").get_text()
+
+
+@pytest.mark.parametrize("path", ["/services/no%1Bsuch", "/services/no%00such/checklist",
+                                  "/services/" + "x" * 5000])
+def test_unknown_service_page_is_a_styled_404_without_control_characters(real_client, path):
+    response = real_client.get(path)
+    assert response.status_code == 404, response.text
+    page = BeautifulSoup(response.text, "html.parser")
+    message = page.select_one(".error-page").get_text()
+    assert "There is no service baseline called" in message
+    assert "\x1b" not in response.text and "\x00" not in response.text
+    assert "x" * 100 not in message

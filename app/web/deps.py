@@ -3,7 +3,8 @@
 Who is asking: `Viewer` (the signed-in or anonymous user of this browser, or None),
 `CurrentInstructor` (an instructor by sign-in, or a read-only API token's owner). What they
 may use: `Db` (reads and writes of use cases), `GuideDep`, `SettingsDep`, and `PageDep`,
-the one way to render an HTML page (app/web/rendering.py).
+the one way to render an HTML page (app/web/rendering.py), with `FragmentsDep` for page
+bodies that are the same for everybody (app/web/fragments.py).
 """
 
 from typing import Annotated
