@@ -6,10 +6,10 @@ compare and download pages), so every page accepts and refuses the same choices.
 """
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.echo import printable
 from app.guide.baselines import ServiceBaseline
 from app.guide.service_checklists import COMPARE_MAX, COMPARE_MIN
 
@@ -54,7 +54,7 @@ def choose(services: Mapping[str, ServiceBaseline], slugs: Sequence[str], *,
     for slug in dict.fromkeys(slug for slug in slugs if slug):  # a select left at "None": ""
         service = services.get(slug)
         if service is None:
-            raise BadChoice(f"There is no service called “{printable(slug)}”.")
+            raise BadChoice(f"There is no service called “{printable(slug, 60)}”.")
         chosen.append(service)
     if len(chosen) < at_least:
         raise BadChoice(f"Choose at least {at_least} {_services(at_least)}.")
@@ -80,17 +80,6 @@ def reference(text: str) -> Reference:
         return Reference(title=text, url=None)
     title = (text[:match.start()] + text[match.end():]).strip().rstrip(":").strip()
     return Reference(title=title or match.group(1), url=match.group(1))
-
-
-def without_controls(text: str) -> str:
-    """A filter as typed, less control and format characters (escapes, NULs, bidi overrides)."""
-    return "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
-
-
-def printable(text: str, limit: int = 60) -> str:
-    """Someone's input, safe to repeat in a message: control characters shown as "?", cut short."""
-    shown = "".join("?" if unicodedata.category(c).startswith("C") else c for c in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
 
 
 def _services(n: int) -> str:

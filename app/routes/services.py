@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
+from app.echo import printable, without_controls
 from app.errors import Invalid, NotFound
 from app.guide import Guide
 from app.guide.baseline_vocabulary import (
@@ -28,9 +29,7 @@ from app.guide.service_catalogue import (
     choose_for_checklist,
     choose_for_compare,
     find_services,
-    printable,
     reference,
-    without_controls,
 )
 from app.guide.service_checklist_exports import checklist_csv, checklist_markdown
 from app.guide.service_checklists import compare, counts, customer_todo, merged_checklist
@@ -113,7 +112,7 @@ async def show_service_checklist(slug: str, page: PageDep, guide: GuideDep):
 def _service_or_404(guide: Guide, slug: str):
     service = guide.services.get(slug)
     if service is None:
-        raise NotFound(f"There is no service baseline called “{printable(slug)}”.")
+        raise NotFound(f"There is no service baseline called “{printable(slug, 60)}”.")
     return service
 
 

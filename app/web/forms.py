@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
+from app.echo import printable
 from app.errors import Invalid
 
 MAX_FIELDS = 200
@@ -41,17 +42,6 @@ class Form:
                               field=printable(name))
             fields[name] = check_text(value, field=name, max_length=300)
         return fields
-
-
-def printable(text: str, limit: int = 80) -> str:
-    """`text` made safe to echo in an error message: no control characters, no lone
-    surrogates (they cannot be encoded), at most `limit` characters."""
-    cleaned = "".join(ch if _is_printable(ch) else "�" for ch in text[:limit])
-    return cleaned
-
-
-def _is_printable(ch: str) -> bool:
-    return unicodedata.category(ch) not in ("Cc", "Cs", "Cf") or ch in "\u200d"
 
 
 def check_text(value, *, field: str, max_length: int) -> str:
