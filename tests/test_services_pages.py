@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from app.guide.baseline_vocabulary import ATTRIBUTION, DATA_DATE, LICENCE_URL, RESPONSIBILITIES
 from app.guide.lab_baselines import BASELINES_OF_LAB_SERVICE
 from app.guide.service_checklists import counts
+from app.guide.service_detail import LEAD_MAX, lead, profile_sentences
 from tests.conftest import register
 
 PROFILE_KEYS = {"host_access", "vnet_deployable", "stores_content_at_rest"}
@@ -349,3 +350,20 @@ def test_unknown_service_page_is_a_styled_404_without_control_characters(real_cl
     assert "There is no service baseline called" in message
     assert "\x1b" not in response.text and "\x00" not in response.text
     assert "x" * 100 not in message
+
+
+# --- the words of a service page
+
+def test_lead_is_the_first_sentence_cut_at_a_word():
+    assert lead(None) == ""
+    assert lead("Use private endpoints. Then audit them.") == "Use private endpoints."
+    long = "word " * 60
+    shortened = lead(long)
+    assert shortened.endswith("…") and len(shortened) <= LEAD_MAX + 1
+    assert not shortened[:-1].endswith(" ")
+
+
+def test_every_real_profile_reads_as_three_sentences(real_app):
+    for service in real_app.state.guide.services.values():
+        sentences = profile_sentences(service.profile)
+        assert len(sentences) == 3 and all(s.endswith(".") for s in sentences)
