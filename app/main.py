@@ -24,6 +24,7 @@ from app.routes import (
     accounts,
     api_docs,
     api_quizzes,
+    api_services,
     cohorts_api,
     exports,
     health,
@@ -36,6 +37,7 @@ from app.routes import (
     practice,
     quizzes,
     service_practice,
+    services,
 )
 from app.routes import guide as guide_routes
 from app.routes import lab as lab_routes
@@ -44,6 +46,7 @@ from app.services.item_reports import ReportCache
 from app.services.passwords import Passwords
 from app.web.compression import Compression
 from app.web.errors import ServerErrorPage, install_error_handlers
+from app.web.fragments import Fragments
 from app.web.head import HeadAsGet
 from app.web.middleware import RequestGuard, ResponseGuard
 from app.web.openapi import install_openapi
@@ -57,8 +60,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ROUTERS = (guide_routes.router, health.router, quizzes.router, practice.router,
            api_quizzes.router, api_docs.router, accounts.router, progress_routes.router,
            my_data.router, instructor.router, instructor_actions.router, instructor_tokens.router,
-           cohorts_api.router, join.router, service_practice.router, lab_routes.router,
-           item_analysis.router, exports.router)
+           cohorts_api.router, join.router, service_practice.router, services.router,
+           api_services.router, lab_routes.router, item_analysis.router, exports.router)
 
 
 class CachedStatic(StaticFiles):
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app.state.passwords = passwords_for(settings)
     app.state.page_cache = PageStore()
     app.state.report_cache = ReportCache()
+    app.state.fragments = Fragments(templates)  # the service pages' bodies, kept once rendered
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

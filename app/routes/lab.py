@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from app.errors import NotFound
 from app.guide import Guide
 from app.guide.lab import Lab
+from app.guide.lab_baselines import lab_service_baselines
 from app.services import attempts
 from app.services import lab as lab_service
 from app.web.cookies import set_sign_in_cookie
@@ -23,7 +24,9 @@ router = APIRouter(include_in_schema=False)
 async def show_lab(page: PageDep, guide: GuideDep, model: QueryText = "iaas",
                    compare: QueryText = ""):
     exploration = lab_service.explore(_lab(guide), guide.matrix, model=model, compare=compare)
-    return page.render("lab/explore.html", {"matrix": guide.matrix, "exploration": exploration})
+    return page.render("lab/explore.html", {
+        "matrix": guide.matrix, "exploration": exploration,
+        "baselines": lab_service_baselines(guide.lab, guide.services)})
 
 
 @router.get("/lab/exercise", response_class=HTMLResponse)

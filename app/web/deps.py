@@ -3,7 +3,8 @@
 Who is asking: `Viewer` (the signed-in or anonymous user of this browser, or None),
 `CurrentInstructor` (an instructor by sign-in, or a read-only API token's owner). What they
 may use: `Db` (reads and writes of use cases), `GuideDep`, `SettingsDep`, and `PageDep`,
-the one way to render an HTML page (app/web/rendering.py).
+the one way to render an HTML page (app/web/rendering.py), with `FragmentsDep` for page
+bodies that are the same for everybody (app/web/fragments.py).
 """
 
 from typing import Annotated
@@ -19,6 +20,7 @@ from app.models import User
 from app.services import api_tokens, sign_ins
 from app.services.passwords import Passwords
 from app.web.cookies import SIGN_IN_COOKIE, read_cookie
+from app.web.fragments import Fragments
 from app.web.rendering import Page, build_page
 from app.web.responses import SeeOther
 
@@ -55,6 +57,13 @@ async def get_page(request: Request) -> Page:
 
 
 PageDep = Annotated[Page, Depends(get_page)]
+
+
+async def get_fragments(request: Request) -> Fragments:
+    return request.app.state.fragments
+
+
+FragmentsDep = Annotated[Fragments, Depends(get_fragments)]
 
 
 async def get_viewer(db: Db, token: SignInToken) -> User | None:

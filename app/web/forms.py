@@ -4,12 +4,12 @@ Our forms send text fields only. A file part, or a control character in a text f
 byte, which PostgreSQL refuses, and the like), is a 422 naming the field, never a 500 later.
 """
 
-import unicodedata
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
+from app.echo import printable
 from app.errors import Invalid
 from app.web.inputs import is_plain_text
 
@@ -42,17 +42,6 @@ class Form:
                               field=printable(name))
             fields[name] = check_text(value, field=name, max_length=300)
         return fields
-
-
-def printable(text: str, limit: int = 80) -> str:
-    """`text` made safe to echo in an error message: no control characters, no lone
-    surrogates (they cannot be encoded), at most `limit` characters."""
-    cleaned = "".join(ch if _is_printable(ch) else "�" for ch in text[:limit])
-    return cleaned
-
-
-def _is_printable(ch: str) -> bool:
-    return unicodedata.category(ch) not in ("Cc", "Cs", "Cf") or ch in "\u200d"
 
 
 def check_text(value, *, field: str, max_length: int) -> str:
