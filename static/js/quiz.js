@@ -93,6 +93,13 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
       body: JSON.stringify(body)
     }).then(function (response) {
+      // A first check may sign this browser in (its first write): the CSRF token is then
+      // re-bound, and the new one comes back in this header. Later posts, the form's too, use it.
+      var renewed = response.headers.get("X-CSRF-Token");
+      if (renewed) {
+        token = renewed;
+        form.querySelector("input[name=csrf_token]").value = renewed;
+      }
       return response.json().then(function (result) {
         if (!response.ok) { throw new Error(result.detail || String(response.status)); }
         return result;
