@@ -18,8 +18,8 @@ import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
 LAYERS = {
-    "app.config": 0, "app.errors": 0, "app.csv_cells": 0, "app.echo": 0, "app.models": 0, "app.guide": 0,
-    "app.migrations": 0,
+    "app.config": 0, "app.errors": 0, "app.csv_cells": 0, "app.echo": 0, "app.models": 0,
+    "app.guide": 0, "app.migrations": 0,
     "app.db": 1, "app.db_status": 1, "app.sqlite_files": 1, "app.writer": 1,
     "app.services": 2, "app.demo": 2,
     "app.web": 3,
