@@ -9,6 +9,7 @@ app/web/errors.py for anything raised.
 """
 
 import gc
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app.state.page_cache = PageStore()
     app.state.report_cache = ReportCache()
     app.state.fragments = Fragments(templates)  # the service pages' bodies, kept once rendered
+    threading.Thread(target=services.prerender, args=(app.state.fragments, guide),
+                     name="prerender-services", daemon=True).start()
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

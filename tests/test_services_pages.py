@@ -201,10 +201,12 @@ def test_index_refuses_a_huge_query(real_client):
 def test_big_service_page_is_complete_and_kept_once_rendered(real_client, real_app):
     service = max(real_app.state.guide.services.values(), key=lambda s: len(s.features))
     fragments = real_app.state.fragments
-    before = len(fragments)
     first = real_client.get(f"/services/{service.slug}")
+    kept = len(fragments)
     again = real_client.get(f"/services/{service.slug}")
-    assert len(fragments) == before + 1
+    assert again.text == first.text
+    assert 1 <= len(fragments) <= len(real_app.state.guide.services)  # kept, never more
+    assert kept <= len(fragments)
     assert first.status_code == again.status_code == 200
     page = BeautifulSoup(first.text, "html.parser")
     cards = page.select(".svc-card")
@@ -367,3 +369,13 @@ def test_every_real_profile_reads_as_three_sentences(real_app):
     for service in real_app.state.guide.services.values():
         sentences = profile_sentences(service.profile)
         assert len(sentences) == 3 and all(s.endswith(".") for s in sentences)
+
+
+def test_every_service_body_is_prerendered_after_start_up(real_app):
+    import time
+
+    deadline = time.monotonic() + 20
+    while len(real_app.state.fragments) < len(real_app.state.guide.services):
+        assert time.monotonic() < deadline, f"{len(real_app.state.fragments)} of 118 rendered"
+        time.sleep(0.05)
+    assert len(real_app.state.fragments) == len(real_app.state.guide.services) == 118

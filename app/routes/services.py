@@ -96,10 +96,22 @@ async def compare_services(page: PageDep, guide: GuideDep, chosen: Chosen = None
 async def show_service(slug: str, page: PageDep, guide: GuideDep, fragments: FragmentsDep):
     """A service's page; its body is the same for everyone, so it is rendered once and kept."""
     service = _service_or_404(guide, slug)
-    body = fragments.render("services/_detail.html", slug, lambda: WORDS | {
-        "detail": service_detail(service), "counts": counts(service), "lead": lead,
-        "others": [s for s in guide.services.values() if s.slug != slug]})
+    body = service_body(fragments, guide, service)
     return page.render("services/service.html", {"service": service, "body": body})
+
+
+def service_body(fragments, guide, service):
+    """The body of a service's page, rendered once (at start-up, see prerender) and kept."""
+    return fragments.render("services/_detail.html", service.slug, lambda: WORDS | {
+        "detail": service_detail(service), "counts": counts(service), "lead": lead,
+        "others": [s for s in guide.services.values() if s.slug != service.slug]})
+
+
+def prerender(fragments, guide) -> None:
+    """Every service page's body, rendered ahead of the first visit (create_app runs this in a
+    background thread, so start-up does not wait for the ~0.5 s it takes)."""
+    for service in guide.services.values():
+        service_body(fragments, guide, service)
 
 
 @router.get("/services/{slug}/checklist", response_class=HTMLResponse)
