@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, describe_violations
 
@@ -206,14 +207,15 @@ def test_copy_buttons_copy_the_join_link_and_the_new_token(browser, live_server,
     page.get_by_role("link", name=COHORT).click()
     page.wait_for_url("**/instructor/cohorts/*")
     page.locator("#join").get_by_role("button", name="Copy").click()
-    assert "Copied" in page.locator("#join [data-copy-status]").inner_text()
+    # the copy is asynchronous: wait for its status message
+    expect(page.locator("#join [data-copy-status]")).to_contain_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#join-url").input_value()
     page.goto(f"{live_server}/instructor/tokens")
     page.get_by_label("What will use it?").fill("LMS sync")
     page.get_by_role("button", name="Create token").click()
     page.get_by_role("button", name="Copy").click()
-    assert page.evaluate("navigator.clipboard.readText()").startswith("gt_")
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).startsWith('gt_')")
     page.reload()  # a refresh shows the secret no more, and creates nothing
     assert page.locator("#token-secret").count() == 0
     assert page.locator("table.tokens tbody tr").count() == 1
