@@ -36,6 +36,13 @@ from tests.support import (
     wait_until_up,
 )
 
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: Playwright's sync API leaves an event loop running in the main
+    thread for the rest of the run, and tests that call `asyncio.run` must come before it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 # --- database: a file per test on SQLite; on PostgreSQL one database per run, emptied per test
 
 @pytest.fixture(scope="session")
