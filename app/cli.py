@@ -85,18 +85,18 @@ def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_prune(engine, settings: Settings, *, anonymous_days: int | None = None):
-    """One prune, committed; returns its PruneReport."""
-    from sqlmodel import Session
-
+    """One prune, through the one write path (Database.write_now); returns its PruneReport."""
+    from app.db import Database
     from app.models.types import utcnow
     from app.services.pruning import DEFAULT_ANONYMOUS_DAYS, prune
 
-    with Session(engine, expire_on_commit=False) as session:
+    database = Database(engine)
+    try:
         days = DEFAULT_ANONYMOUS_DAYS if anonymous_days is None else anonymous_days
-        report = prune(session, now=utcnow(), anonymous_days=days,
-                       session_days=settings.session_days)
-        session.commit()
-    return report
+        return database.write_now(prune, now=utcnow(), anonymous_days=days,
+                                  session_days=settings.session_days)
+    finally:
+        database.close()  # the writer commits, then stops; the caller owns the engine
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:

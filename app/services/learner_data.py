@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, delete, func, select
 
 from app.errors import Conflict
+from app.guide.vocabulary import iso_utc
 from app.models import (
     Answer,
     ApiToken,
@@ -25,7 +26,8 @@ EXPORT_FORMAT = "azure-guide-learner-export/1"
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """The one ISO 8601 form (vocabulary.iso_utc), or JSON null for "never"."""
+    return iso_utc(value) or None
 
 
 def export_learner_data(session: Session, *, learner: User) -> dict:

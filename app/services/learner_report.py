@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select, update
 from app.errors import Invalid
 from app.guide import Guide
 from app.guide.lab import LAB_SLUG
+from app.guide.vocabulary import iso_utc
 from app.models import Answer, Attempt, ChapterVisit, Cohort, QuizProgress, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
@@ -172,13 +173,13 @@ def as_json(report: LearnerReport) -> dict:
     learner = report.learner
     return {
         "id": learner.id, "display_name": learner.display_name, "email": learner.email,
-        "last_active": learner.last_active_at.isoformat(),
-        "chapters_read": [{"slug": slug, "title": title, "first_read": at.isoformat()}
+        "last_active": iso_utc(learner.last_active_at),
+        "chapters_read": [{"slug": slug, "title": title, "first_read": iso_utc(at)}
                           for slug, title, at in report.read],
         "attempts": [{
             "id": item.attempt.id, "quiz_slug": item.attempt.quiz_slug,
             "quiz_title": item.quiz_title, "kind": item.attempt.kind,
-            "created_at": item.attempt.created_at.isoformat(),
+            "created_at": iso_utc(item.attempt.created_at),
             "percent": item.attempt.percent, "passed": item.attempt.passed,
             "voided": item.attempt.voided_at is not None,
             "answers": [{"question_id": a.question_id, "prompt": a.prompt,
