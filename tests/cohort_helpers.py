@@ -5,11 +5,11 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.db import upsert
-from app.models import ChapterVisit, Cohort, CohortMember, QuizProgress, User
+from app.models import ChapterVisit, Cohort, CohortMember, User
 from app.models.types import utcnow
 from app.services import api_tokens, cohorts, sign_ins
 from app.web.cookies import SIGN_IN_COOKIE
+from tests.factories import make_attempt
 
 
 def db(app) -> Session:
@@ -66,16 +66,14 @@ def read(app, learner: User, *slugs: str) -> None:
         session.commit()
 
 
-def quiz_result(app, learner: User, slug: str, *, best: float, passed: bool,
-                attempts: int = 1, failed: int = 0) -> None:
+def quiz_attempts(app, learner: User, slug: str, *percents: float) -> None:
+    """Full attempts at `slug` scoring `percents`, in that order, through the quiz engine's own
+    store (factories.make_attempt) with the quiz's pass mark."""
+    quiz = app.state.guide.quizzes.get(slug)
     with db(app) as session:
-        upsert(session, QuizProgress.__table__,
-               values={"learner_id": learner.id, "quiz_slug": slug, "attempts": attempts,
-                       "failed_attempts": failed, "best_percent": best, "last_percent": best,
-                       "passed": passed, "last_attempt_at": utcnow()},
-               keys=["learner_id", "quiz_slug"],
-               update={"best_percent": best, "passed": passed, "failed_attempts": failed})
-        session.commit()
+        for percent in percents:
+            make_attempt(session, learner=learner, quiz_slug=slug, percent=percent,
+                         pass_percent=quiz.pass_percent if quiz else 80.0)
 
 
 def make_token(app, owner: User, name: str = "reports") -> str:

@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from app.models import Answer, Attempt, ChapterVisit, User
+from app.models import Attempt, ChapterVisit, User
 from app.models.types import utcnow
 from app.services import attempts as attempt_store
-from app.services import sign_ins
+from app.services import grading, sign_ins
+from app.services.grading import GradedAnswer
 from app.services.passwords import Passwords
 
 CHEAP = Passwords(time_cost=1, memory_kib=8, parallelism=1, max_concurrent=4)
@@ -41,27 +42,41 @@ def make_visit(session: Session, *, learner: User, chapter_slug: str,
     return visit
 
 
+def store_attempt(session: Session, *, learner: User, quiz_slug: str,
+                  graded: list[GradedAnswer], pass_percent: float = 80.0, kind: str = "full",
+                  at: datetime | None = None) -> Attempt:
+    """The one way tests store an attempt: through the quiz engine's own store, which keeps
+    the answers, the first-attempt flag and the learner's QuizProgress row as a submission
+    would. Dated `at`, by default at the learner's last activity, which it then leaves as it
+    is (a learner made "45 days ago" stays inactive). Committed; returns the stored Attempt."""
+    attempt = attempt_store.new_attempt(quiz_slug=quiz_slug, client_attempt_id=str(uuid.uuid4()),
+                                        kind=kind, graded=graded, pass_percent=pass_percent)
+    attempt.row["created_at"] = at or learner.last_active_at
+    stored, _ = attempt_store.store_attempt(session, learner_id=learner.id, attempt=attempt)
+    row = session.get(Attempt, stored.id)
+    session.commit()  # and no transaction left open: the test's next read sees new rows
+    return row
+
+
 def make_attempt(session: Session, *, learner: User, quiz_slug: str, percent: float,
-                 passed: bool | None = None, kind: str = "full",
-                 client_attempt_id: str | None = None, at: datetime | None = None,
+                 pass_percent: float = 80.0, kind: str = "full", at: datetime | None = None,
                  question_ids: tuple[str, ...] = ("q1",)) -> Attempt:
-    """An attempt with one answer per question id, and the learner's QuizProgress row rebuilt
-    the way the quiz engine keeps it."""
-    passed = percent >= 80 if passed is None else passed
-    count = len(question_ids)
-    attempt = Attempt(learner_id=learner.id, quiz_slug=quiz_slug, kind=kind,
-                      client_attempt_id=client_attempt_id or str(uuid.uuid4()),
-                      score=count * percent / 100, max_score=count, percent=percent,
-                      passed=passed, created_at=at or utcnow())
-    session.add(attempt)
-    session.flush()
-    for question_id in question_ids:
-        session.add(Answer(attempt_id=attempt.id, question_id=question_id,
-                           question_version="v1", response=["a"], correct=passed,
-                           score=1.0 if passed else 0.0))
-    attempt_store.rebuild_quiz_progress(session, learner_id=learner.id, quiz_slug=quiz_slug)
-    session.commit()
-    return attempt
+    """An attempt that scores `percent` (each question worth 1 and scored percent/100)."""
+    graded = [GradedAnswer(question_id=question_id, question_version="v1", response=["a"],
+                           correct=percent == 100, score=percent / 100, max_score=1.0)
+              for question_id in question_ids]
+    return store_attempt(session, learner=learner, quiz_slug=quiz_slug, graded=graded,
+                         pass_percent=pass_percent, kind=kind, at=at)
+
+
+def take_quiz(session: Session, guide, learner: User, quiz_slug: str,
+              responses: dict[str, object]) -> Attempt:
+    """A full attempt at a real quiz, graded by the real grader: `responses` maps question ids
+    to responses; questions left out are answered right."""
+    quiz = guide.quizzes[quiz_slug]
+    answers = {q.id: responses.get(q.id, q.correct_answer) for q in quiz.questions}
+    return store_attempt(session, learner=learner, quiz_slug=quiz_slug,
+                         graded=grading.grade_quiz(quiz, answers), pass_percent=quiz.pass_percent)
 
 
 def minutes_ago(minutes: float) -> datetime:

@@ -4,15 +4,9 @@ Attempts go through the real grader and attempt store, so they are exactly what 
 pages would have stored.
 """
 
-import uuid
-
 from app.models import User
-from app.services import attempts, grading
+from tests import factories
 from tests.cohort_helpers import add_member, db, make_account
-
-
-def right_answer(question) -> list[str] | dict[str, str]:
-    return question.correct_answer
 
 
 def wrong_answer(question, choice: str | None = None) -> list[str] | dict[str, str]:
@@ -26,17 +20,9 @@ def wrong_answer(question, choice: str | None = None) -> list[str] | dict[str, s
 
 
 def take_quiz(app, learner: User, quiz_slug: str, responses: dict[str, object]):
-    """Submit a full attempt with `responses` (question id -> response; missing ones right)."""
-    quiz = app.state.guide.quizzes[quiz_slug]
-    answers = {q.id: responses.get(q.id, right_answer(q)) for q in quiz.questions}
-    graded = grading.grade_quiz(quiz, answers)
+    """factories.take_quiz on the app's database and guide."""
     with db(app) as session:
-        attempt, _ = attempts.save_attempt(
-            session, learner=session.get(User, learner.id), quiz_slug=quiz_slug,
-            client_attempt_id=str(uuid.uuid4()), kind="full", graded=graded,
-            pass_percent=quiz.pass_percent)
-        session.commit()
-        return attempt
+        return factories.take_quiz(session, app.state.guide, learner, quiz_slug, responses)
 
 
 def cohort_learners(app, cohort, count: int, *, prefix: str = "learner") -> list[User]:

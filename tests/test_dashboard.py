@@ -6,17 +6,16 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from app.models import Attempt, QuizProgress, User
-from app.services import attempts as attempt_store
-from app.services import grading
 from tests.cohort_helpers import (
     add_member,
     csrf,
     db,
     make_account,
     make_cohort,
-    quiz_result,
+    quiz_attempts,
     read,
 )
+from tests.report_helpers import take_quiz
 
 
 @pytest.fixture
@@ -43,8 +42,8 @@ def heatmap_names(client, cohort, query: str = "") -> list[str]:
 def test_heatmap_shows_read_passed_and_tried_by_text(app, cohort, instructor_client):
     ada = member(app, cohort, "ada@example.com", "Ada")
     read(app, ada, "alpha", "beta")
-    quiz_result(app, ada, "alpha", best=90, passed=True)
-    quiz_result(app, ada, "beta", best=40, passed=False, attempts=1, failed=1)
+    quiz_attempts(app, ada, "alpha", 90)
+    quiz_attempts(app, ada, "beta", 40)
     row = soup(instructor_client.get(f"/instructor/cohorts/{cohort.id}")).select_one(
         "table.heatmap tbody tr")
     cells = {td["data-chapter"]: td.get_text(" ", strip=True)
@@ -60,7 +59,7 @@ def test_heatmap_shows_read_passed_and_tried_by_text(app, cohort, instructor_cli
 def test_progress_api_values(app, cohort, instructor_client):
     ada = member(app, cohort, "ada@example.com", "Ada")
     read(app, ada, "alpha")
-    quiz_result(app, ada, "alpha", best=100, passed=True)
+    quiz_attempts(app, ada, "alpha", 100)
     body = instructor_client.get(f"/api/v1/cohorts/{cohort.id}/progress").json()
     assert body["total"] == 1
     row = body["learners"][0]
@@ -76,9 +75,9 @@ def test_flags_stuck_and_struggling(app, cohort, instructor_client, settings):
     fresh = member(app, cohort, "fresh@example.com", "Fresh")
     trier = member(app, cohort, "trier@example.com", "Trier")
     recovered = member(app, cohort, "rec@example.com", "Recovered")
-    quiz_result(app, trier, "alpha", best=50, passed=False, attempts=2, failed=2)
-    quiz_result(app, recovered, "alpha", best=90, passed=True, attempts=3, failed=2)
-    quiz_result(app, fresh, "alpha", best=50, passed=False, attempts=1, failed=1)
+    quiz_attempts(app, trier, "alpha", 50, 50)
+    quiz_attempts(app, recovered, "alpha", 40, 50, 90)
+    quiz_attempts(app, fresh, "alpha", 50)
     rows = soup(instructor_client.get(f"/instructor/cohorts/{cohort.id}")).select(
         "table.heatmap tbody tr")
     flags = {r.th.a.get_text(strip=True): r.find_all("td")[2].get_text(" ", strip=True)
@@ -145,7 +144,7 @@ def test_charts_have_text_alternatives_and_no_inline_styles(app, cohort, instruc
     for i, best in enumerate((95, 91, 42)):
         learner = member(app, cohort, f"c{i}@example.com", f"C{i}")
         read(app, learner, "alpha")
-        quiz_result(app, learner, "alpha", best=best, passed=best >= 80)
+        quiz_attempts(app, learner, "alpha", best)
     page = soup(instructor_client.get(f"/instructor/cohorts/{cohort.id}"))
     assert page.select("[style]") == []
     figures = page.select("figure.chart-figure")
@@ -173,24 +172,12 @@ def test_cohort_list_shows_average_completion_and_pass_rate(app, cohort, instruc
     a = member(app, cohort, "a@example.com", "A")
     member(app, cohort, "b@example.com", "B")
     read(app, a, "alpha", "beta", "gamma")
-    quiz_result(app, a, "alpha", best=90, passed=True)
-    quiz_result(app, a, "beta", best=10, passed=False, failed=1)
+    quiz_attempts(app, a, "alpha", 90)
+    quiz_attempts(app, a, "beta", 10)
     row = soup(instructor_client.get("/instructor")).select_one("table.cohort-list tbody tr")
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
     # A: (3 + 1) / 5 = 80%, B: 0% -> 40%; 1 of 2 quizzes taken passed -> 50%
     assert cells[:3] == ["2", "40%", "50%"]
-
-
-def answer_quiz(app, learner: User, slug: str, answers: dict, client_id: str) -> Attempt:
-    quiz = app.state.guide.quiz(slug)
-    graded = grading.grade_quiz(quiz, answers)
-    with db(app) as session:
-        attempt, _ = attempt_store.save_attempt(
-            session, learner=session.get(User, learner.id), quiz_slug=slug,
-            client_attempt_id=client_id, kind="full", graded=graded,
-            pass_percent=quiz.pass_percent)
-        session.commit()
-        return attempt
 
 
 WRONG_BETA = {"beta-single": ["customer"], "beta-tf": ["false"]}
@@ -200,7 +187,7 @@ RIGHT_BETA = {"beta-single": ["shared"], "beta-tf": ["true"]}
 def test_learner_page_shows_every_answer_in_words(app, cohort, instructor_client):
     ada = member(app, cohort, "ada@example.com", "Ada")
     read(app, ada, "beta")
-    answer_quiz(app, ada, "beta", WRONG_BETA, "one")
+    take_quiz(app, ada, "beta", WRONG_BETA)
     page = soup(instructor_client.get(f"/instructor/cohorts/{cohort.id}/learners/{ada.id}"))
     assert page.h1.get_text(strip=True) == "Ada"
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
@@ -221,8 +208,8 @@ def test_learner_page_shows_every_answer_in_words(app, cohort, instructor_client
 def test_reset_quiz_voids_attempts_rebuilds_progress_and_audits(app, cohort, teacher,
                                                                 instructor_client):
     ada = member(app, cohort, "ada@example.com", "Ada")
-    answer_quiz(app, ada, "beta", WRONG_BETA, "one")
-    answer_quiz(app, ada, "beta", WRONG_BETA, "two")
+    take_quiz(app, ada, "beta", WRONG_BETA)
+    take_quiz(app, ada, "beta", WRONG_BETA)
     assert "⚠ Struggling" in heatmap_text(instructor_client, cohort)
     path = f"/instructor/cohorts/{cohort.id}/learners/{ada.id}"
     response = instructor_client.post(f"{path}/reset",
@@ -238,7 +225,7 @@ def test_reset_quiz_voids_attempts_rebuilds_progress_and_audits(app, cohort, tea
     assert len(audit) == 1
     assert audit[0].endswith("Teacher One — quiz.reset (beta, 2 attempts voided)")
     assert len(page.select("article.attempt-voided")) == 2
-    answer_quiz(app, ada, "beta", RIGHT_BETA, "after")
+    take_quiz(app, ada, "beta", RIGHT_BETA)
     with db(app) as session:
         progress = session.get(QuizProgress, (ada.id, "beta"))
         assert (progress.attempts, progress.failed_attempts, progress.passed) == (1, 0, True)
@@ -251,7 +238,7 @@ def heatmap_text(client, cohort) -> str:
 
 def test_reset_rejects_an_unknown_quiz(app, cohort, instructor_client):
     ada = member(app, cohort, "ada@example.com", "Ada")
-    answer_quiz(app, ada, "beta", WRONG_BETA, "one")
+    take_quiz(app, ada, "beta", WRONG_BETA)
     response = instructor_client.post(
         f"/instructor/cohorts/{cohort.id}/learners/{ada.id}/reset",
         data={"quiz_slug": "nope"} | csrf(instructor_client))

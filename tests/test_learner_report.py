@@ -8,7 +8,8 @@ from app.models import Answer
 from app.services import learner_report
 from app.services.answer_text import build_lexicon
 from tests.cohort_helpers import add_member, make_account, make_cohort, read
-from tests.test_dashboard import RIGHT_BETA, WRONG_BETA, answer_quiz
+from tests.report_helpers import take_quiz
+from tests.test_dashboard import RIGHT_BETA, WRONG_BETA
 
 RIGHT_ALPHA = {"alpha-single": ["microsoft"], "alpha-multiple": ["data", "accounts"],
                "alpha-tf": ["true"]}
@@ -39,8 +40,8 @@ def test_format_marks_drops_needless_decimals(value, text):
 
 def test_learner_page_opens_with_each_quiz_at_a_glance(app, ada, instructor_client):
     cohort, learner = ada
-    answer_quiz(app, learner, "beta", WRONG_BETA, "one")
-    answer_quiz(app, learner, "beta", RIGHT_BETA, "two")
+    take_quiz(app, learner, "beta", WRONG_BETA)
+    take_quiz(app, learner, "beta", RIGHT_BETA)
     page = learner_page(instructor_client, cohort, learner)
     first = page.select("main section")[0]
     assert first.h2.get_text(strip=True) == "Quizzes at a glance"
@@ -52,7 +53,7 @@ def test_learner_page_opens_with_each_quiz_at_a_glance(app, ada, instructor_clie
 
 def test_wrong_answers_sit_beside_the_right_ones(app, ada, instructor_client):
     cohort, learner = ada
-    answer_quiz(app, learner, "alpha", RIGHT_ALPHA | {"alpha-matrix": MATRIX_TWO_WRONG}, "a")
+    take_quiz(app, learner, "alpha", RIGHT_ALPHA | {"alpha-matrix": MATRIX_TWO_WRONG})
     page = learner_page(instructor_client, cohort, learner)
     table = page.select_one("table.answers")
     headers = [th.get_text(strip=True) for th in table.thead("th")]
@@ -69,8 +70,8 @@ def test_wrong_answers_sit_beside_the_right_ones(app, ada, instructor_client):
 
 def test_scores_are_shown_as_marks_without_decimals(app, ada, instructor_client):
     cohort, learner = ada
-    answer_quiz(app, learner, "beta", RIGHT_BETA, "one")
-    answer_quiz(app, learner, "alpha", RIGHT_ALPHA | {"alpha-matrix": MATRIX_TWO_WRONG}, "a")
+    take_quiz(app, learner, "beta", RIGHT_BETA)
+    take_quiz(app, learner, "alpha", RIGHT_ALPHA | {"alpha-matrix": MATRIX_TWO_WRONG})
     page = learner_page(instructor_client, cohort, learner)
     metas = [p.get_text(" ", strip=True).split(" · ")[-1]
              for p in page.select("article.attempt .card-meta")]

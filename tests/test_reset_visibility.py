@@ -2,7 +2,8 @@
 the learner sees the reset: who, which cohort, when."""
 
 from tests.cohort_helpers import add_member, client_for, csrf, make_account, make_cohort
-from tests.test_dashboard import WRONG_BETA, answer_quiz, soup
+from tests.report_helpers import take_quiz
+from tests.test_dashboard import WRONG_BETA, soup
 
 
 def audit_lines(client, cohort, learner) -> list[str]:
@@ -17,7 +18,7 @@ def test_a_reset_in_another_cohort_is_shown_naming_that_cohort(app, teacher, ins
     ada = make_account(app, email="ada@example.com", display_name="Ada")
     add_member(app, mine, ada)
     add_member(app, theirs, ada)
-    answer_quiz(app, ada, "beta", WRONG_BETA, "one")
+    take_quiz(app, ada, "beta", WRONG_BETA)
 
     with client_for(app, other) as bea:
         reset = bea.post(f"/instructor/cohorts/{theirs.id}/learners/{ada.id}/reset",
