@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from anyio import to_thread
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
@@ -95,6 +95,11 @@ class Database:
         self._writer: Writer | None = None
         self._lock = threading.Lock()
 
+    @property
+    def dialect(self) -> Dialect:
+        """The database's SQL dialect: a write's parameters can be converted before the write."""
+        return self.engine.dialect
+
     async def read(self, use_case: Callable[..., T], /, **values) -> T:
         return await to_thread.run_sync(lambda: self.read_now(use_case, **values))
 
@@ -165,18 +170,19 @@ class Prepared:
 
     def execute(self, connection, params: dict | list[dict]):
         """Run with one parameter dict (returns the driver cursor), or executemany a list."""
+        return self.bind(connection.dialect, params).execute(connection)
+
+    def bind(self, dialect, params: dict | list[dict], *, later: tuple[str, ...] = ()) -> "Bound":
+        """Convert the parameters for the driver now: off the write path, when called before
+        the write. `later` names ids only the write knows (an integer needs no conversion):
+        give them a placeholder here and their values to Bound.execute."""
         rows = params if isinstance(params, list) else [params]
-        dialect = connection.dialect
-        sql, convert = self._compile(dialect, rows[0], many=isinstance(params, list))
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            if isinstance(params, list):
-                cursor.executemany(sql, [convert(row) for row in rows])
-            else:
-                cursor.execute(sql, convert(params))
-        except dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error) from error
-        return cursor
+        many = isinstance(params, list)
+        sql, convert, names = self._compile(dialect, rows[0], many=many)
+        converted = [convert(row) for row in rows]
+        slots = tuple(names.index(key) if names is not None else key for key in later)
+        return Bound(sql, converted if many else converted[0], dict(zip(later, slots, strict=True)),
+                     params)
 
     def _compile(self, dialect, params: dict, *, many: bool) -> tuple:
         key = (dialect.name, many, tuple(params))
@@ -206,5 +212,42 @@ def _compile(statement, dialect, column_keys: list[str], *, many: bool) -> tuple
         return values
 
     if names is not None:  # qmark (sqlite3): a tuple in placeholder order
-        return str(compiled), lambda params: tuple(map(processed(params).__getitem__, names))
-    return str(compiled), processed
+        return (str(compiled), lambda params: tuple(map(processed(params).__getitem__, names)),
+                list(names))
+    return str(compiled), processed, None
+
+
+class Bound:
+    """A Prepared statement's SQL with its parameters converted for the driver; `execute` fills
+    in the ids named `later` and runs it (executemany for a list of rows)."""
+
+    __slots__ = ("sql", "params", "slots", "source")
+
+    def __init__(self, sql: str, params, slots: dict, source):
+        self.sql, self.params, self.slots, self.source = sql, params, slots, source
+
+    def execute(self, connection, **ids):
+        many = isinstance(self.params, list)
+        params = [self._fill(row, ids) for row in self.params] if many else self._fill(
+            self.params, ids)
+        dialect = connection.dialect
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            if many:
+                cursor.executemany(self.sql, params)
+            else:
+                cursor.execute(self.sql, params)
+        except dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(self.sql, self.source, error,
+                                      dialect.loaded_dbapi.Error) from error
+        return cursor
+
+    def _fill(self, row, ids: dict):
+        if not ids:
+            return row
+        if isinstance(row, tuple):
+            row = list(row)
+            for key, value in ids.items():
+                row[self.slots[key]] = value
+            return tuple(row)
+        return {**row, **ids}

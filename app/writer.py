@@ -2,10 +2,15 @@
 
 A unit of work is a function `unit(session, *args, **kwargs)` that reads and writes through
 the ORM `session` it is given (or `session.connection()` for Core statements) and returns a
-result. `await writer.run(unit, ...)` (`writer.run_sync(unit, ...)` from a plain thread)
-returns that result, or raises the unit's exception, to its caller and only to it. A unit
-never ends its transaction: `session.commit()` in a unit only flushes, `session.rollback()`
-undoes the unit's own work so far (it may then go on), and it must not call session.begin().
+result. A unit that runs Core statements only may say so with `@connection_unit`: it is given
+the SQLAlchemy `Connection` instead, and skips the ORM session's bookkeeping (on SQLite its
+savepoint is three plain statements): the quiz submission is one, because its writer-thread
+time is time every process waits for the write lock.
+
+`await writer.run(unit, ...)` (`writer.run_sync(unit, ...)` from a plain thread) returns that
+result, or raises the unit's exception, to its caller and only to it. A unit never ends its
+transaction: `session.commit()` in a unit only flushes, `session.rollback()` undoes the unit's
+own work so far (it may then go on), and it must not call session.begin().
 
 Durability contract: a caller gets its result only after the COMMIT that contains its unit has
 returned. With SQLite's synchronous=FULL (app/db.py) that means on disk: an acknowledged unit
@@ -63,6 +68,20 @@ logger = logging.getLogger(__name__)
 BEGIN_OPTION = "guide_sqlite_begin"
 MAX_BATCH = 256
 _STOP = object()  # queued by close(): the writer thread finishes what came before, then ends
+
+
+def connection_unit(unit: Callable) -> Callable:
+    """Mark `unit` as taking a Connection, not a Session (see the module docstring). It may
+    still open an ORM session on that connection for a rare branch: unit_session()."""
+    unit.takes_connection = True
+    return unit
+
+
+def unit_session(connection: Connection) -> Session:
+    """An ORM session inside a connection unit: its own SAVEPOINT in the unit's transaction;
+    commit() flushes and releases it, and nothing is durable before the batch's COMMIT."""
+    return Session(bind=connection, join_transaction_mode="create_savepoint",
+                   expire_on_commit=False)
 
 
 class UnitSession(Session):
@@ -221,6 +240,30 @@ def _commit_batch(connection: Connection, jobs: list[_Job]) -> None:
 
 
 def _run_in_savepoint(connection: Connection, job: _Job) -> None:
+    if getattr(job.unit, "takes_connection", False):
+        _run_on_connection(connection, job)
+    else:
+        _run_in_session(connection, job)
+    # A failed unit was rolled back to its savepoint. Some SQLite errors (disk full, I/O)
+    # abandon the whole transaction instead; carrying on would run the rest in autocommit.
+    if job.error is not None and not connection.connection.dbapi_connection.in_transaction:
+        raise RuntimeError("SQLite rolled back the batch's transaction") from job.error
+
+
+def _run_on_connection(connection: Connection, job: _Job) -> None:
+    driver = connection.connection.driver_connection
+    driver.execute("SAVEPOINT unit")
+    try:
+        job.result = job.unit(connection, *job.args, **job.kwargs)
+    except Exception as error:
+        job.error = error
+        if driver.in_transaction:
+            driver.execute("ROLLBACK TO SAVEPOINT unit")
+    if driver.in_transaction:
+        driver.execute("RELEASE SAVEPOINT unit")
+
+
+def _run_in_session(connection: Connection, job: _Job) -> None:
     with UnitSession(bind=connection, join_transaction_mode="create_savepoint",
                      expire_on_commit=False) as session:
         try:
@@ -228,11 +271,7 @@ def _run_in_savepoint(connection: Connection, job: _Job) -> None:
             session.finish()
             return
         except Exception as error:
-            job.error = error
-    # Closing the session rolled back to its savepoint. Some SQLite errors (disk full, I/O)
-    # abandon the whole transaction instead; carrying on would run the rest in autocommit.
-    if not connection.connection.dbapi_connection.in_transaction:
-        raise RuntimeError("SQLite rolled back the batch's transaction") from job.error
+            job.error = error  # closing the session rolls back to its savepoint
 
 
 def _send_savepoints_to_driver(engine: Engine) -> None:
@@ -301,6 +340,9 @@ class _WriteTurn:
 
 
 def _transact(engine: Engine, unit: Callable, args: tuple, kwargs: dict) -> Any:
+    if getattr(unit, "takes_connection", False):
+        with engine.begin() as connection:
+            return unit(connection, *args, **kwargs)
     with UnitSession(engine, expire_on_commit=False) as session:
         result = unit(session, *args, **kwargs)
         session.finish()

@@ -189,7 +189,8 @@ def test_a_failing_submission_does_not_affect_the_others_in_its_batch(app):
     token = first.new_token
 
     def stores_then_fails(session):
-        attempts.submit_attempt(session, token=token, days=30, attempt=attempt("undone"))
+        attempts.submit_attempt(session.connection(), token=token, days=30,
+                                attempt=attempt("undone"))
         raise ValueError("changed my mind")
 
     async def one_batch():

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from app.db import make_engine
-from app.writer import Writer
+from app.writer import Writer, connection_unit, unit_session
 from tests.support import ROOT
 
 
@@ -158,6 +158,39 @@ def test_failing_unit_does_not_spoil_its_batch(engine, writer):
         assert len(commits) == 2  # the blocker's batch, then the other four together
 
 
+@connection_unit
+def add_on_connection(connection, key: str) -> int:
+    return connection.execute(insert(ITEMS).values(key=key)).inserted_primary_key[0]
+
+
+@connection_unit
+def add_two_then_fail(connection, first: str, second: str) -> None:
+    """Writes on the connection and through an ORM session of its own, then fails."""
+    connection.execute(insert(ITEMS).values(key=first))
+    with unit_session(connection) as session:
+        session.add(WriterItem(key=second))
+        session.commit()
+    raise ValueError("changed my mind")
+
+
+def test_connection_units_share_batches_with_session_units_and_fail_alone(engine, writer):
+    writer.run_sync(add_on_connection, "taken")
+    commits = count_commits(engine)
+    plain, duplicate, failed, orm, after = run_as_one_batch(writer, [
+        lambda w: w.run(add_on_connection, "plain"),
+        lambda w: w.run(add_on_connection, "taken"),
+        lambda w: w.run(add_two_then_fail, "undone", "undone too"),
+        lambda w: w.run(add_item_orm, "orm"),
+        lambda w: w.run(add_on_connection, "after")])
+    assert isinstance(plain, int) and isinstance(after, int)
+    assert isinstance(duplicate, IntegrityError)
+    assert isinstance(failed, ValueError)  # and both of its writes are undone
+    assert orm.key == "orm"
+    assert sorted(stored_keys(engine)) == ["after", "orm", "plain", "taken"]
+    if writer.batches:
+        assert len(commits) == 2
+
+
 def test_a_unit_that_rolls_back_itself_goes_on_and_keeps_its_batch(engine, writer):
     stored_id = writer.run_sync(add_item, "replayed")
     commits = count_commits(engine)
@@ -285,7 +318,7 @@ CHILD = """
 import asyncio, sys
 from app.db import make_engine
 from tests.test_writer import ITEMS, add_item
-from app.writer import Writer
+from app.writer import Writer, connection_unit, unit_session
 
 writer = Writer(make_engine(sys.argv[1])).start()
 prefix = sys.argv[2]

@@ -62,7 +62,7 @@ async def grade_and_store(page: Page, db: Db, form: Form, settings, token, quiz:
                             status_code=422)
     submitted = attempt_drafts.prepare_submission(
         quiz=quiz, questions=state.questions, client_attempt_id=client_id,
-        kind=RETRY if state.retry_of else FULL, answers=answers)
+        kind=RETRY if state.retry_of else FULL, answers=answers, dialect=db.dialect)
     stored = await db.write(attempt_drafts.submit_attempt, token=token,
                             days=settings.session_days, submitted=submitted)
     response = see_other(f"{quiz.url}/attempts/{stored.attempt.id}")

@@ -14,6 +14,7 @@ The draft is made lazily, on the first check, by the same write that may make th
 from dataclasses import dataclass
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -25,6 +26,7 @@ from app.models.types import utcnow
 from app.services import attempts, grading, sign_ins
 from app.services.attempts import Submission
 from app.services.grading import GradedAnswer
+from app.writer import connection_unit, unit_session
 
 FEEDBACK_AFTER_SUBMISSION = "This quiz gives feedback after submission: submit it to see results."
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -98,25 +100,38 @@ class Submitted:
 
 
 def prepare_submission(*, quiz: Quiz, questions: list[Question] | None,
-                       client_attempt_id: str, kind: str, answers: dict) -> Submitted:
+                       client_attempt_id: str, kind: str, answers: dict,
+                       dialect: Dialect | None = None) -> Submitted:
+    """Grade a deferred quiz's submission now and, given the database's `dialect`, convert
+    its rows for the driver: the write then only fills in ids (see app/writer.py)."""
     ready = None if quiz.checks_are_final else attempts.new_attempt(
         quiz_slug=quiz.slug, client_attempt_id=client_attempt_id, kind=kind,
         graded=grading.grade_quiz(quiz, answers, questions=questions),
-        pass_percent=quiz.pass_percent)
+        pass_percent=quiz.pass_percent, dialect=dialect)
     return Submitted(quiz, questions, client_attempt_id, kind, answers, ready)
 
 
-def submit_attempt(session: Session, *, token: str | None, days: int,
+@connection_unit
+def submit_attempt(connection: Connection, *, token: str | None, days: int,
                    submitted: Submitted) -> Submission:
     """Store a submission (attempts.submit_attempt), checked answers final: the one use case
     behind the quiz form and the JSON API.
 
     A retry narrows the expected questions; an answer sent for a checked question is ignored
-    and may be left out.
+    and may be left out. A deferred quiz's submission is Core statements only (the hot path);
+    an immediate one reads its checked answers through an ORM session.
     """
     if submitted.ready is not None:  # deferred: graded already, the write only binds rows
-        return attempts.submit_attempt(session, token=token, days=days,
+        return attempts.submit_attempt(connection, token=token, days=days,
                                        attempt=submitted.ready)
+    with unit_session(connection) as session:
+        submission = _submit_with_checks(session, token=token, days=days, submitted=submitted)
+        session.commit()
+    return submission
+
+
+def _submit_with_checks(session: Session, *, token: str | None, days: int,
+                        submitted: Submitted) -> Submission:
     quiz, questions, answers = submitted.quiz, submitted.questions, submitted.answers
     client_attempt_id, kind = submitted.client_attempt_id, submitted.kind
     draft, checked = None, {}
@@ -134,7 +149,7 @@ def submit_attempt(session: Session, *, token: str | None, days: int,
     graded = [_graded(final[g.question_id]) if g.question_id in final else g
               for g in grading.grade_quiz(quiz, merged, questions=questions)]
     submission = attempts.submit_attempt(
-        session, token=token, days=days, attempt=attempts.new_attempt(
+        session.connection(), token=token, days=days, attempt=attempts.new_attempt(
             quiz_slug=quiz.slug, client_attempt_id=client_attempt_id, kind=kind, graded=graded,
             pass_percent=quiz.pass_percent))
     if draft is not None and draft.submitted_at is None:

@@ -10,15 +10,17 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, case, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
-from app.db import Prepared
+from app.db import Bound, Prepared
 from app.errors import Conflict, NotFound
 from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import MAX_ID, utcnow
 from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
+from app.writer import connection_unit
 
 FULL = "full"
 RETRY = "retry"
@@ -32,6 +34,7 @@ class NewAttempt:
     row: dict  # the attempt row, without learner_id, id and is_first
     answer_rows: list[dict]  # one per answer, without attempt_id
     graded: list[GradedAnswer]
+    bound: "BoundAttempt | None" = None  # its statements' parameters, ready for one driver
 
     @property
     def full(self) -> bool:
@@ -52,8 +55,22 @@ class StoredAttempt:
     passed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class BoundAttempt:
+    """An attempt's three writes with their parameters converted for one dialect's driver
+    (JSON, UTC datetimes, booleans): the write only fills in the learner's and attempt's ids."""
+
+    dialect_name: str
+    attempt: Bound
+    answers: Bound | None
+    progress: Bound
+
+
 def new_attempt(*, quiz_slug: str, client_attempt_id: str, kind: str,
-                graded: list[GradedAnswer], pass_percent: float) -> NewAttempt:
+                graded: list[GradedAnswer], pass_percent: float,
+                dialect: Dialect | None = None) -> NewAttempt:
+    """The rows of a graded attempt; with `dialect`, their parameters are converted for its
+    driver now, before the write (on the event loop), rather than under the write lock."""
     score, max_score, percent = summarise(graded)
     row = {"quiz_slug": quiz_slug, "client_attempt_id": client_attempt_id, "kind": kind,
            "score": score, "max_score": max_score, "percent": percent,
@@ -61,7 +78,11 @@ def new_attempt(*, quiz_slug: str, client_attempt_id: str, kind: str,
     answer_rows = [{"question_id": g.question_id, "question_version": g.question_version,
                     "response": g.response, "correct": g.correct, "score": g.score,
                     "max_score": g.max_score} for g in graded]
-    return NewAttempt(row=row, answer_rows=answer_rows, graded=graded)
+    attempt = NewAttempt(row=row, answer_rows=answer_rows, graded=graded)
+    if dialect is None:
+        return attempt
+    return NewAttempt(row=row, answer_rows=answer_rows, graded=graded,
+                      bound=_bind(attempt, dialect))
 
 
 # Submitting is the hot path (see bench/quiz_submit.py): its statements are built once, as
@@ -113,7 +134,20 @@ _INSERT_ATTEMPT = {"sqlite": _insert_attempt(sqlite), "postgresql": _insert_atte
 _UPSERT_PROGRESS = {"sqlite": _progress_upsert(sqlite), "postgresql": _progress_upsert(postgresql)}
 
 
-def store_attempt(session: Session, *, learner_id: int,
+def _bind(attempt: NewAttempt, dialect: Dialect) -> BoundAttempt:
+    """Convert the attempt's parameters for `dialect`; ids are 0 until the write sets them."""
+    row = attempt.row
+    answers = [{**answer, "attempt_id": 0} for answer in attempt.answer_rows]
+    return BoundAttempt(
+        dialect_name=dialect.name,
+        attempt=_INSERT_ATTEMPT[dialect.name].bind(
+            dialect, {**row, "learner_id": 0, "is_first": False}, later=("learner_id",)),
+        answers=_INSERT_ANSWERS.bind(dialect, answers, later=("attempt_id",)) if answers else None,
+        progress=_UPSERT_PROGRESS[dialect.name].bind(
+            dialect, _progress_row(0, row), later=("learner_id",)))
+
+
+def store_attempt(connection: Connection, *, learner_id: int,
                   attempt: NewAttempt) -> tuple[StoredAttempt, bool]:
     """Store a graded attempt and update progress, as part of the caller's transaction.
 
@@ -123,21 +157,20 @@ def store_attempt(session: Session, *, learner_id: int,
     which every attempt of this learner at this quiz updates, is locked last, just before
     COMMIT.
     """
-    connection, row = session.connection(), attempt.row
-    inserted = _INSERT_ATTEMPT[connection.dialect.name].execute(
-        connection, {**row, "learner_id": learner_id, "is_first": False}).fetchall()
+    row, bound = attempt.row, attempt.bound
+    if bound is None or bound.dialect_name != connection.dialect.name:
+        bound = _bind(attempt, connection.dialect)
+    inserted = bound.attempt.execute(connection, learner_id=learner_id).fetchall()
     if not inserted:  # a replay: this client_attempt_id is stored already
         return _same_quiz(_find_by_client_id(connection, learner_id, row["client_attempt_id"]),
                           row["quiz_slug"]), False
     [(attempt_id,)] = inserted
-    if attempt.answer_rows:
-        _INSERT_ANSWERS.execute(connection, [{**answer, "attempt_id": attempt_id}
-                                             for answer in attempt.answer_rows])
+    if bound.answers is not None:
+        bound.answers.execute(connection, attempt_id=attempt_id)
     now = row["created_at"]
     _TOUCH_LEARNER.execute(connection, {"b_learner": learner_id, "b_now": now,
                                         "b_stale": now - ACTIVE_PRECISION})
-    _UPSERT_PROGRESS[connection.dialect.name].execute(connection,
-                                                      _progress_row(learner_id, row))
+    bound.progress.execute(connection, learner_id=learner_id)
     # After the upsert, a concurrent attempt of this learner at this quiz has committed (it
     # held the summary row), so this look-up sees it: is_first is exact on PostgreSQL too.
     is_first = attempt.full and _OTHER_FULL.execute(
@@ -155,9 +188,9 @@ def save_attempt(session: Session, *, learner: User, quiz_slug: str, client_atte
                  pass_percent: float) -> tuple[Attempt, bool]:
     """store_attempt for callers holding a User and graded answers (tests, seeding helpers):
     returns the stored attempt as a detached ORM object, and whether it is new."""
-    stored, created = store_attempt(session, learner_id=learner.id, attempt=new_attempt(
-        quiz_slug=quiz_slug, client_attempt_id=client_attempt_id, kind=kind, graded=graded,
-        pass_percent=pass_percent))
+    attempt = new_attempt(quiz_slug=quiz_slug, client_attempt_id=client_attempt_id, kind=kind,
+                          graded=graded, pass_percent=pass_percent)
+    stored, created = store_attempt(session.connection(), learner_id=learner.id, attempt=attempt)
     row = session.connection().execute(_FIND, {"b_learner": learner.id,
                                                "b_client_id": client_attempt_id}).one()
     attempt = Attempt(**row._mapping)
@@ -281,12 +314,23 @@ class Submission:
     new_token: str | None  # a sign-in for a browser that had no user until this write
 
 
-def submit_attempt(session: Session, *, token: str | None, days: int,
+@connection_unit
+def submit_attempt(connection: Connection, *, token: str | None, days: int,
                    attempt: NewAttempt) -> Submission:
     """The one use case behind the quiz form, the JSON API and the lab: store an attempt,
     graded and turned into rows beforehand (new_attempt), for this browser's user (made
-    lazily, here, on its first write)."""
-    learner_id, new_token = sign_ins.find_or_create_user_id(session, token=token, days=days)
-    stored, created = store_attempt(session, learner_id=learner_id, attempt=attempt)
-    answers = attempt.graded if created else list_answers(session, attempt_id=stored.id)
+    lazily, here, on its first write). Core statements on the connection only: the write
+    path's hot unit (app/writer.py)."""
+    learner_id, new_token = sign_ins.find_or_create_user_id(connection, token=token, days=days)
+    stored, created = store_attempt(connection, learner_id=learner_id, attempt=attempt)
+    answers = attempt.graded if created else _stored_answers(connection, stored.id)
     return Submission(attempt=stored, created=created, answers=answers, new_token=new_token)
+
+
+_ANSWERS_OF = select(_ANSWER).where(_ANSWER.c.attempt_id == bindparam("b_attempt")).order_by(
+    _ANSWER.c.id)
+
+
+def _stored_answers(connection: Connection, attempt_id: int) -> list:
+    """A replay's answers as stored (rows with question_id, response, correct, score...)."""
+    return list(connection.execute(_ANSWERS_OF, {"b_attempt": attempt_id}).all())

@@ -9,11 +9,13 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, delete, select
 
 from app.db import Prepared
 from app.models import SignIn, User
 from app.models.types import utcnow
+from app.writer import unit_session
 
 
 def hash_token(token: str) -> str:
@@ -51,15 +53,18 @@ _USER_ID_BY_TOKEN = Prepared(
 )
 
 
-def find_or_create_user_id(session: Session, *, token: str | None,
+def find_or_create_user_id(connection: Connection, *, token: str | None,
                            days: int) -> tuple[int, str | None]:
-    """find_or_create_user, for a write that needs only the user's id (quiz submissions)."""
+    """find_or_create_user, for a write that needs only the user's id (quiz submissions): one
+    prepared statement on the connection, and an ORM session only to make a new user."""
     if token:
         found = _USER_ID_BY_TOKEN.execute(
-            session.connection(), {"token_hash": hash_token(token), "now": utcnow()}).fetchone()
+            connection, {"token_hash": hash_token(token), "now": utcnow()}).fetchone()
         if found is not None:
             return found[0], None
-    user, new_token = _create_user(session, days=days)
+    with unit_session(connection) as session:
+        user, new_token = _create_user(session, days=days)
+        session.commit()
     return user.id, new_token
 
 

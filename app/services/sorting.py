@@ -61,9 +61,10 @@ def submit_sorting(session: Session, *, quiz: Quiz, token: str | None, days: int
         raise Invalid("Every item needs an answer.", field=submission.missing[0])
     graded = [grading.grade_answer(question, [submission.answers[question.id]])
               for question in quiz.questions]
-    return attempts.submit_attempt(session, token=token, days=days, attempt=attempts.new_attempt(
+    attempt = attempts.new_attempt(
         quiz_slug=quiz.slug, client_attempt_id=submission.client_attempt_id,
-        kind=attempts.FULL, graded=graded, pass_percent=quiz.pass_percent))
+        kind=attempts.FULL, graded=graded, pass_percent=quiz.pass_percent)
+    return attempts.submit_attempt(session.connection(), token=token, days=days, attempt=attempt)
 
 
 @dataclass(frozen=True)
