@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -126,7 +127,21 @@ class Question:
         return [c.id for c in self.choices if c.correct]
 
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+        return self._choices_by_id.get(choice_id)
+
+    # Computed once per question (content is loaded once): grading runs on every submission.
+    @cached_property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.choices if c.correct)
+
+    @cached_property
+    def choice_order(self) -> dict[str, int]:
+        """Choice id -> its position: a response is stored in the question's order."""
+        return {c.id: position for position, c in enumerate(self.choices)}
+
+    @cached_property
+    def _choices_by_id(self) -> dict[str, Choice]:
+        return {c.id: c for c in self.choices}
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,11 @@ class Quiz:
         return self.behaviour == IMMEDIATE
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._questions_by_id.get(question_id)
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
 
 
 def load_quiz(path: Path, renderer: MarkdownRenderer, chapters: Mapping[str, Chapter],

@@ -33,7 +33,7 @@ def grade_answer(question: Question, response: object) -> GradedAnswer:
         correct = right == len(question.rows)
     else:
         cleaned = _choice_response(question, response)
-        correct = set(cleaned) == {c.id for c in question.choices if c.correct}
+        correct = set(cleaned) == question.correct_ids
         score, max_score = float(correct), 1.0
     return GradedAnswer(question_id=question.id, question_version=question.version,
                         response=cleaned, correct=correct, score=score, max_score=max_score)
@@ -84,14 +84,14 @@ def _choice_response(question: Question, response: object) -> list[str]:
         raise Invalid(f"question {question.id!r} is not answered", field=field)
     if len(set(response)) != len(response):
         raise Invalid(f"question {question.id!r}: a choice is given twice", field=field)
+    order = question.choice_order
     for choice_id in response:
-        if question.choice(choice_id) is None:
+        if choice_id not in order:
             raise Invalid(f"question {question.id!r} has no choice {choice_id[:80]!r}",
                           field=field)
     if question.type != "multiple" and len(response) != 1:
         raise Invalid(f"question {question.id!r} takes exactly one choice", field=field)
-    order = [c.id for c in question.choices]
-    return sorted(response, key=order.index)
+    return sorted(response, key=order.__getitem__)
 
 
 def _matrix_response(question: Question, response: object) -> dict[str, str]:
