@@ -45,18 +45,21 @@ def correct_answers(slug: str) -> dict:
     return {q.id: q.correct_answer for q in quiz.questions}
 
 
-def sign_in(url: str, path: str, answers: dict, csrf: str | None = None) -> tuple[str, str]:
-    """One real submission: it creates an anonymous learner and its session cookie."""
+def sign_in(url: str, path: str, answers: dict) -> tuple[str, str]:
+    """One real submission from a fresh browser: it creates an anonymous learner; returns its
+    CSRF token (bound to its sign-in) and session token."""
     with httpx.Client(base_url=url) as client:
-        if csrf:
-            client.cookies["csrftoken"] = csrf
-        else:
-            client.get("/healthz")
+        client.get("/healthz")
         response = client.post(path, json={"client_attempt_id": str(uuid.uuid4()),
                                            "answers": answers},
                                headers={"X-CSRF-Token": client.cookies["csrftoken"]})
         response.raise_for_status()
         return client.cookies["csrftoken"], client.cookies["guide_session"]
+
+
+def learners_env(learners: list[tuple[str, str]]) -> str:
+    """BENCH_LEARNERS for bench/submit.lua."""
+    return ",".join(f"{csrf}|{session}" for csrf, session in learners)
 
 
 def stored_attempts(database: Path | str) -> int:
@@ -96,10 +99,8 @@ def measure_app(args, answers: dict, tmp: Path, database_url: str) -> dict:
     try:
         baseline = run_wrk(url + "/api/v1/quizzes", seconds=3,
                            connections=args.connections, threads=min(2, args.connections))
-        csrf, session = sign_in(url, path, answers)
-        sessions = [session] + [sign_in(url, path, answers, csrf)[1]
-                                for _ in range(args.learners - 1)]
-        os.environ.update(BENCH_CSRF=csrf, BENCH_SESSION=",".join(sessions), BENCH_PATH=path,
+        learners = [sign_in(url, path, answers) for _ in range(args.learners)]
+        os.environ.update(BENCH_LEARNERS=learners_env(learners), BENCH_PATH=path,
                           BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
         result = run_wrk(url + path, seconds=args.seconds, connections=args.connections,
                          threads=min(2, args.connections), script=SCRIPT)

@@ -24,7 +24,13 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench._servers import free_port, run_wrk, start_guide, stop, wait_for
-from bench.quiz_submit import SCRIPT, correct_answers, fresh_postgres_database, sign_in
+from bench.quiz_submit import (
+    SCRIPT,
+    correct_answers,
+    fresh_postgres_database,
+    learners_env,
+    sign_in,
+)
 
 NGINX_CONF = """
 worker_processes 1;
@@ -122,11 +128,9 @@ def main() -> int:
             failures = check_one_site(a, b, path, answers, db_url)
             page = run_wrk(url + "/chapters/how-it-works", seconds=args.seconds,
                            connections=args.connections, threads=2)
-            csrf, session = sign_in(url, path, answers)
-            sessions = [session] + [sign_in(url, path, answers, csrf)[1] for _ in range(49)]
-            os.environ.update(BENCH_CSRF=csrf, BENCH_SESSION=",".join(sessions),
-                              BENCH_PATH=path, BENCH_ANSWERS=json.dumps(answers),
-                              BENCH_RUN=uuid.uuid4().hex[:8])
+            learners = [sign_in(url, path, answers) for _ in range(50)]
+            os.environ.update(BENCH_LEARNERS=learners_env(learners), BENCH_PATH=path,
+                              BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
             submit = run_wrk(url + path, seconds=args.seconds, connections=args.connections,
                              threads=2, script=SCRIPT)
         finally:

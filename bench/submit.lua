@@ -1,7 +1,7 @@
 -- wrk script: POST one quiz attempt per request, each with a unique client_attempt_id.
--- Reads BENCH_CSRF, BENCH_SESSION, BENCH_PATH and BENCH_ANSWERS (JSON) from the environment;
--- BENCH_SESSION may list several learners' session tokens, comma-separated: each request
--- then goes to the next learner in turn.
+-- Reads BENCH_LEARNERS, BENCH_PATH and BENCH_ANSWERS (JSON) from the environment.
+-- BENCH_LEARNERS lists learners as "csrf-token|session-token", comma-separated (a CSRF token
+-- is bound to its sign-in): each request goes to the next learner in turn.
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -16,20 +16,25 @@ function init(args)
   wrk.method = "POST"
   wrk.path = os.getenv("BENCH_PATH")
   wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["X-CSRF-Token"] = os.getenv("BENCH_CSRF")
-  cookies = {}
-  for session in string.gmatch(os.getenv("BENCH_SESSION"), "[^,]+") do
-    table.insert(cookies, "csrftoken=" .. os.getenv("BENCH_CSRF") .. "; guide_session=" .. session)
+  learners = {}
+  for csrf, session in string.gmatch(os.getenv("BENCH_LEARNERS"), "([^,|]+)|([^,]+)") do
+    table.insert(learners, {csrf = csrf,
+                            cookie = "csrftoken=" .. csrf .. "; guide_session=" .. session})
   end
-  wrk.headers["Cookie"] = cookies[1]
+  use_learner(learners[1])
   answers = os.getenv("BENCH_ANSWERS")
   run_id = os.getenv("BENCH_RUN")
 end
 
+function use_learner(learner)
+  wrk.headers["X-CSRF-Token"] = learner.csrf
+  wrk.headers["Cookie"] = learner.cookie
+end
+
 function request()
   counter = counter + 1
-  if #cookies > 1 then
-    wrk.headers["Cookie"] = cookies[(counter + thread_id) % #cookies + 1]
+  if #learners > 1 then
+    use_learner(learners[(counter + thread_id) % #learners + 1])
   end
   local body = '{"client_attempt_id":"' .. run_id .. "-" .. thread_id .. "-" .. counter ..
                '","answers":' .. answers .. '}'

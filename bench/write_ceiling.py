@@ -77,7 +77,7 @@ def measure(variant: str, args, answers: dict) -> dict:
         prepare_database(database)
         process, url = start_server(variant, database)
         try:
-            os.environ.update(BENCH_CSRF="-", BENCH_SESSION="-", BENCH_PATH=PATH,
+            os.environ.update(BENCH_LEARNERS="-|-", BENCH_PATH=PATH,
                               BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
             result = run_wrk(url + PATH, seconds=args.seconds, connections=args.connections,
                              threads=2, script=SCRIPT)
