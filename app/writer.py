@@ -175,7 +175,10 @@ class Writer:
         with self._gate:
             self._check_open()
             batcher = self._batchers.get(loop)
-            if batcher is None or batcher.loop.is_closed():
+            if batcher is None:
+                finished = [old for old in self._batchers if old.is_closed()]
+                for old in finished:  # a test client's loop, say: its connection goes
+                    self._batchers.pop(old).close()
                 batcher = self._batchers[loop] = _LoopBatcher(self.engine, loop, self.max_batch)
         return await batcher.run(_Job(unit, args, kwargs, loop.create_future(), loop))
 
@@ -265,22 +268,44 @@ class _LoopBatcher:
     async def _write_batches(self) -> None:
         try:
             while self.pending:
-                transaction = await self.loop.run_in_executor(self.waiter, self._begin)
-                # Everything that queued while we waited for our turn joins this batch.
-                jobs = [job for job in self.pending[:self.max_batch] if not job.future.done()]
-                del self.pending[:self.max_batch]
+                jobs: list[_Job] = []
                 try:
-                    for job in jobs:
-                        _run_in_savepoint(self.connection, job)
-                    await self.loop.run_in_executor(self.waiter, self._commit, transaction)
+                    transaction = await self._in_waiter(self._begin)
+                    jobs = self._take()  # all that queued while we waited for our turn
+                    try:
+                        for job in jobs:
+                            _run_in_savepoint(self.connection, job)
+                    except Exception:
+                        self._roll_back(transaction)
+                        raise
+                    await self._in_waiter(self._commit, transaction)
                 except Exception as error:  # nothing of this batch is stored
-                    self._roll_back(transaction)
+                    jobs = jobs or self._take()
                     for job in jobs:
                         job.result, job.error = None, error
                 for job in jobs:
                     _settle(job)
         finally:
             self.idle.set()
+
+    def _take(self) -> list[_Job]:
+        jobs = [job for job in self.pending[:self.max_batch] if not job.future.done()]
+        del self.pending[:self.max_batch]
+        return jobs
+
+    async def _in_waiter(self, step: Callable, *args) -> Any:
+        """`step` in the helper thread. If the loop gives up on it (it is shutting down), the
+        step still finishes, and leaves no lock held and no transaction open behind it."""
+        future = self.waiter.submit(step, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            future.add_done_callback(self._release_abandoned)
+            raise
+
+    def _release_abandoned(self, future: Future) -> None:
+        if not future.cancelled() and future.exception() is None and future.result() is not None:
+            self._roll_back(future.result())  # a BEGIN nobody will use
 
     def _begin(self):
         self.turn.__enter__()
@@ -293,8 +318,10 @@ class _LoopBatcher:
     def _commit(self, transaction) -> None:
         try:
             transaction.commit()
-        finally:
-            self.turn.__exit__()
+        except BaseException:
+            self._roll_back(transaction)
+            raise
+        self.turn.__exit__()
 
     def _roll_back(self, transaction) -> None:
         try:
@@ -306,9 +333,14 @@ class _LoopBatcher:
             self.turn.__exit__()
 
     def close(self) -> None:
-        """Once the batch in flight is answered: release the connection and the helper."""
-        self.idle.wait()
+        """Once the batch in flight is answered (its loop closed: at once), release the
+        connection and the lock file, in the helper thread after anything it still runs."""
+        if not self.loop.is_closed() and not self.idle.wait(timeout=60):
+            logger.warning("a batch was still in flight when the writer closed")
+        self.waiter.submit(self._release)
         self.waiter.shutdown(wait=True)
+
+    def _release(self) -> None:
         self.connection.close()
         self.turn.close()
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from app.db import make_engine
-from app.writer import Writer, connection_unit, unit_session
+from app.writer import Writer, _LoopBatcher, connection_unit, unit_session
 from tests.support import ROOT
 
 
@@ -295,13 +295,39 @@ def test_a_writer_that_cannot_start_refuses_work_instead_of_hanging(tmp_path):
         engine.dispose()
 
 
+def test_a_failed_begin_fails_its_batch_at_once_and_the_next_batch_works(engine, writer,
+                                                                          monkeypatch):
+    if not writer.batches:
+        pytest.skip("PostgreSQL runs a transaction per unit")
+    real_begin = _LoopBatcher._begin
+    failures = iter([OSError("disk gone")])
+
+    def begin_that_fails_once(batcher):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_begin(batcher)
+
+    monkeypatch.setattr(_LoopBatcher, "_begin", begin_that_fails_once)
+
+    async def two_batches():
+        first = await asyncio.wait_for(asyncio.gather(
+            writer.run(add_item, "a"), writer.run(add_item, "b"), return_exceptions=True), 10)
+        return first, await asyncio.wait_for(writer.run(add_item, "c"), 10)
+
+    (a, b), c = asyncio.run(two_batches())
+    assert isinstance(a, OSError) and isinstance(b, OSError)
+    assert isinstance(c, int)
+    assert stored_keys(engine) == ["c"]
+
+
 # --- a crash under load (SQLite)
 
 CHILD = """
 import asyncio, sys
 from app.db import make_engine
 from tests.test_writer import ITEMS, add_item
-from app.writer import Writer, connection_unit, unit_session
+from app.writer import Writer, _LoopBatcher, connection_unit, unit_session
 
 writer = Writer(make_engine(sys.argv[1])).start()
 prefix = sys.argv[2]
