@@ -61,9 +61,9 @@ NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 GC_THRESHOLDS = (10_000, 20, 20)  # Python's defaults: (700, 10, 10)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Every area's router, in the order their routes are matched (no two areas share a path).
-# The quiz API comes first: a submission is the write hot path, and FastAPI tries each
-# router's routes in turn (twice per request: to match, then to handle).
-ROUTERS = (api_quizzes.router, guide_routes.router, health.router, quizzes.router,
+# FastAPI tries each router's routes in turn (twice per request: to match, then to handle),
+# so the hot paths come first: the chapter pages (four routes), then the quiz API.
+ROUTERS = (guide_routes.router, api_quizzes.router, health.router, quizzes.router,
            practice.router, api_docs.router, accounts.router, progress_routes.router,
            my_data.router, instructor.router, instructor_actions.router, instructor_tokens.router,
            cohorts_api.router, join.router, service_practice.router, services.router,
