@@ -4,8 +4,8 @@ A unit of work is a function `unit(session, *args, **kwargs)` that reads and wri
 the ORM `session` it is given (or `session.connection()` for Core statements) and returns a
 result. A unit that runs Core statements only may say so with `@connection_unit`: it is given
 the SQLAlchemy `Connection` instead, and skips the ORM session's bookkeeping (on SQLite its
-savepoint is three plain statements): the quiz submission is one, because its writer-thread
-time is time every process waits for the write lock.
+savepoint is three plain statements): the quiz submission is one, because the time its
+statements take is time every process waits for the write lock.
 
 `await writer.run(unit, ...)` (`writer.run_sync(unit, ...)` from a plain thread) returns that
 result, or raises the unit's exception, to its caller and only to it. A unit never ends its
@@ -187,8 +187,11 @@ class Writer:
         if not self.batches:
             self._check_open()
             return _transact(self.engine, unit, args, kwargs)
-        if threading.current_thread() is self._thread:
-            raise RuntimeError("a unit of work cannot wait for another one: it would wait forever")
+        if threading.current_thread() is self._thread or _on_event_loop():
+            # On the writer thread, or in a unit batched on an event loop (or in a coroutine,
+            # which would stall its loop): the unit would wait for itself.
+            raise RuntimeError("a unit of work cannot wait for another one: it would wait forever"
+                               " (from a coroutine, await run())")
         future: Future = Future()
         self._submit(_Job(unit, args, kwargs, future))
         return future.result()
@@ -343,6 +346,14 @@ class _LoopBatcher:
     def _release(self) -> None:
         self.connection.close()
         self.turn.close()
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _commit_batch(connection: Connection, jobs: list[_Job]) -> None:

@@ -267,6 +267,12 @@ def test_a_unit_cannot_wait_for_another_unit(engine, writer):
 
     with pytest.raises(RuntimeError, match="wait forever"):
         writer.run_sync(nested)
+
+    async def from_a_loop():  # the unit runs in a batch on this loop
+        return await writer.run(nested)
+
+    with pytest.raises(RuntimeError, match="wait forever"):
+        asyncio.run(asyncio.wait_for(from_a_loop(), timeout=10))
     assert stored_keys(engine) == []
 
 
