@@ -39,6 +39,12 @@ exports, tests) go to one writer thread per process, batched the same way. Units
 every process waits for the lock, so a unit should only run statements: grade, build rows and
 convert parameters before calling run() (the quiz submission does, `app.db.Prepared.bind`).
 
+Where a quiz submission's time goes now (py-spy, GIL-holding samples, 2 workers under wrk,
+2026-12-01): the batch statements about a tenth; grading and converting its rows a sixth;
+FastAPI's routing and dependencies, the middleware and building the response about two
+fifths; uvicorn and the event loop the rest. bench/write_ceiling.py's raw ASGI app does the
+same SQL without any of the HTTP edge, which is why the app reaches 0.37-0.40 of it.
+
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
 its own, in a thread pool as large as the engine's connection pool (GUIDE_DATABASE_POOL_SIZE,
 so a unit never opens a connection of its own), answered after its COMMIT. The server groups
