@@ -20,8 +20,9 @@ from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
+from app.batches import BEGIN_OPTION
 from app.sqlite_files import create_private_database
-from app.writer import BEGIN_OPTION, Writer
+from app.writer import Writer
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",

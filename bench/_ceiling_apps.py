@@ -21,7 +21,8 @@ from app.db import SQLITE_PRAGMAS, make_engine
 from app.models import User
 from app.services.attempts import new_attempt, store_attempt
 from app.services.grading import GradedAnswer, summarise
-from app.writer import Writer, connection_unit, freeze_startup_garbage
+from app.units import connection_unit
+from app.writer import Writer, freeze_startup_garbage
 
 QUIZ_SLUG, PASS_PERCENT = "faq", 70.0
 LEARNER = User(id=1)

@@ -4,7 +4,7 @@ a layer above its own, and the use cases and the content engine never see the we
 Layers, bottom to top (a module may import its own layer and the ones below):
   base      app.config, app.errors, app.csv_cells, app.echo, app.models, app.guide,
             app.migrations
-  data      app.db, app.db_status, app.sqlite_files, app.writer
+  data      app.db, app.db_status, app.sqlite_files, app.writer, app.batches, app.units
   services  app.services, app.demo
   web       app.web
   routes    app.routes
@@ -21,6 +21,7 @@ LAYERS = {
     "app.config": 0, "app.errors": 0, "app.csv_cells": 0, "app.echo": 0, "app.models": 0,
     "app.guide": 0, "app.migrations": 0,
     "app.db": 1, "app.db_status": 1, "app.sqlite_files": 1, "app.writer": 1,
+    "app.batches": 1, "app.units": 1,
     "app.services": 2, "app.demo": 2,
     "app.web": 3,
     "app.routes": 4,

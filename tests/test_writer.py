@@ -18,8 +18,10 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
+from app.batches import LoopBatcher
 from app.db import make_engine
-from app.writer import Writer, _LoopBatcher, connection_unit, unit_session
+from app.units import connection_unit, unit_session
+from app.writer import Writer
 from tests.support import ROOT
 
 
@@ -277,7 +279,7 @@ def test_a_unit_cannot_wait_for_another_unit(engine, writer):
 
 
 def test_without_fcntl_the_writer_still_works(engine, monkeypatch):
-    monkeypatch.setattr("app.writer.fcntl", None)  # as on Windows: SQLite's busy timeout only
+    monkeypatch.setattr("app.batches.fcntl", None)  # as on Windows: SQLite's busy timeout only
     writer = Writer(engine).start()
     try:
         async def many():
@@ -305,7 +307,7 @@ def test_a_failed_begin_fails_its_batch_at_once_and_the_next_batch_works(engine,
                                                                           monkeypatch):
     if not writer.batches:
         pytest.skip("PostgreSQL runs a transaction per unit")
-    real_begin = _LoopBatcher._begin
+    real_begin = LoopBatcher._begin
     failures = iter([OSError("disk gone")])
 
     def begin_that_fails_once(batcher):
@@ -314,7 +316,7 @@ def test_a_failed_begin_fails_its_batch_at_once_and_the_next_batch_works(engine,
             raise error
         return real_begin(batcher)
 
-    monkeypatch.setattr(_LoopBatcher, "_begin", begin_that_fails_once)
+    monkeypatch.setattr(LoopBatcher, "_begin", begin_that_fails_once)
 
     async def two_batches():
         first = await asyncio.wait_for(asyncio.gather(
@@ -333,7 +335,7 @@ CHILD = """
 import asyncio, sys
 from app.db import make_engine
 from tests.test_writer import ITEMS, add_item
-from app.writer import Writer, _LoopBatcher, connection_unit, unit_session
+from app.writer import Writer
 
 writer = Writer(make_engine(sys.argv[1])).start()
 prefix = sys.argv[2]

@@ -26,7 +26,7 @@ from app.models.types import utcnow
 from app.services import attempts, grading, sign_ins
 from app.services.attempts import Submission
 from app.services.grading import GradedAnswer
-from app.writer import connection_unit, unit_session
+from app.units import connection_unit, unit_session
 
 FEEDBACK_AFTER_SUBMISSION = "This quiz gives feedback after submission: submit it to see results."
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}

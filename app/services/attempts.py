@@ -20,7 +20,7 @@ from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import MAX_ID, utcnow
 from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
-from app.writer import connection_unit
+from app.units import connection_unit
 
 FULL = "full"
 RETRY = "retry"

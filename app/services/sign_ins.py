@@ -15,7 +15,7 @@ from sqlmodel import Session, delete, select
 from app.db import Prepared
 from app.models import SignIn, User
 from app.models.types import utcnow
-from app.writer import unit_session
+from app.units import unit_session
 
 
 def hash_token(token: str) -> str:
