@@ -1,6 +1,8 @@
 """A quiz reset voids the learner's attempts in every cohort, so every instructor who can see
 the learner sees the reset: who, which cohort, when."""
 
+import pytest
+
 from tests.cohort_helpers import add_member, client_for, csrf, make_account, make_cohort
 from tests.report_helpers import take_quiz
 from tests.test_dashboard import WRONG_BETA, soup
@@ -11,13 +13,21 @@ def audit_lines(client, cohort, learner) -> list[str]:
     return [li.get_text(" ", strip=True) for li in page.select(".audit-log li")]
 
 
-def test_a_reset_in_another_cohort_is_shown_naming_that_cohort(app, teacher, instructor_client):
+@pytest.fixture
+def two_cohorts(app, teacher):
+    """Ada in the teacher's cohort "Morning" and in Bea's "Evening"."""
     other = make_account(app, email="bea@example.com", role="instructor", display_name="Bea")
     mine = make_cohort(app, owner=teacher, name="Morning")
     theirs = make_cohort(app, owner=other, name="Evening")
     ada = make_account(app, email="ada@example.com", display_name="Ada")
     add_member(app, mine, ada)
     add_member(app, theirs, ada)
+    return other, mine, theirs, ada
+
+
+def test_a_reset_in_another_cohort_is_shown_naming_that_cohort(app, two_cohorts,
+                                                               instructor_client):
+    other, mine, theirs, ada = two_cohorts
     take_quiz(app, ada, "beta", WRONG_BETA)
 
     with client_for(app, other) as bea:
@@ -31,13 +41,9 @@ def test_a_reset_in_another_cohort_is_shown_naming_that_cohort(app, teacher, ins
     assert line.endswith("cohort Evening : Bea — quiz.reset (beta, 1 attempt voided)")
 
 
-def test_other_cohorts_events_that_are_not_resets_stay_there(app, teacher, instructor_client):
-    other = make_account(app, email="bea@example.com", role="instructor", display_name="Bea")
-    mine = make_cohort(app, owner=teacher, name="Morning")
-    theirs = make_cohort(app, owner=other, name="Evening")
-    ada = make_account(app, email="ada@example.com", display_name="Ada")
-    add_member(app, mine, ada)
-    add_member(app, theirs, ada)
+def test_other_cohorts_events_that_are_not_resets_stay_there(app, two_cohorts,
+                                                              instructor_client):
+    other, mine, theirs, ada = two_cohorts
 
     with client_for(app, other) as bea:
         removed = bea.post(f"/instructor/cohorts/{theirs.id}/learners/{ada.id}/remove",
