@@ -20,7 +20,7 @@ from app.models import Answer, Attempt, QuizProgress, User
 from app.models.types import MAX_ID, utcnow
 from app.services import sign_ins
 from app.services.grading import GradedAnswer, summarise
-from app.units import connection_unit
+from app.units import connection_unit, unit_session
 
 FULL = "full"
 RETRY = "retry"
@@ -323,14 +323,9 @@ def submit_attempt(connection: Connection, *, token: str | None, days: int,
     path's hot unit (app/writer.py)."""
     learner_id, new_token = sign_ins.find_or_create_user_id(connection, token=token, days=days)
     stored, created = store_attempt(connection, learner_id=learner_id, attempt=attempt)
-    answers = attempt.graded if created else _stored_answers(connection, stored.id)
-    return Submission(attempt=stored, created=created, answers=answers, new_token=new_token)
-
-
-_ANSWERS_OF = select(_ANSWER).where(_ANSWER.c.attempt_id == bindparam("b_attempt")).order_by(
-    _ANSWER.c.id)
-
-
-def _stored_answers(connection: Connection, attempt_id: int) -> list:
-    """A replay's answers as stored (rows with question_id, response, correct, score...)."""
-    return list(connection.execute(_ANSWERS_OF, {"b_attempt": attempt_id}).all())
+    if created:
+        return Submission(attempt=stored, created=True, answers=attempt.graded,
+                          new_token=new_token)
+    with unit_session(connection) as session:  # a replay (rare): its answers as stored
+        answers = list_answers(session, attempt_id=stored.id)
+    return Submission(attempt=stored, created=False, answers=answers, new_token=new_token)
