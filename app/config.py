@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     stuck_days: int = Field(default=7, description="days without activity before 'stuck'")
     max_body_bytes: int = Field(default=64 * 1024, description="larger request bodies get 413")
     access_log: bool = Field(default=False, description="uvicorn's access log for guide serve")
+    prerender_services: bool = Field(
+        default=True, description="render every service page's body at start-up, in the "
+        "background, so no visitor waits for the first rendering")
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2 iterations")
     argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2 memory per hash")
     argon2_parallelism: int = Field(default=4, ge=1, description="argon2 lanes")

@@ -107,8 +107,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app.state.page_cache = PageStore()
     app.state.report_cache = ReportCache()
     app.state.fragments = Fragments(templates)  # the service pages' bodies, kept once rendered
-    threading.Thread(target=services.prerender, args=(app.state.fragments, guide),
-                     name="prerender-services", daemon=True).start()
+    if settings.prerender_services:
+        threading.Thread(target=services.prerender, args=(app.state.fragments, guide),
+                         name="prerender-services", daemon=True).start()
 
     install_error_handlers(app)
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

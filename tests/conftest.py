@@ -1,15 +1,14 @@
 """Fixtures, and only fixtures (helpers are in tests/support.py): a fresh database per test,
 the app on fixture or real content, a live server, a real browser.
 
-Speed: the schema is migrated once per run into a template (copied per test on SQLite,
-emptied per test on PostgreSQL), and each content folder is loaded once per run.
+Speed: `make test` runs one pytest worker per core (pytest-xdist); in each worker the schema is
+migrated once into a template (copied per test on SQLite, emptied per test on PostgreSQL),
+each content folder is loaded once, and the apps share one Jinja environment.
 """
 
 import os
 import secrets
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,14 @@ from app.main import create_app
 from app.migrations import upgrade_database
 from app.web.rendering import matrix_renderer
 from tests.support import (
-    CHEAP_ARGON2,
     CHROMIUM,
     CHROMIUM_ARGS,
     FIXTURE_CONTENT,
     REAL_CONTENT,
-    ROOT,
-    TEST_SECRET,
-    free_port,
+    fresh_database,
     make_settings,
     register,
-    wait_until_up,
+    serving,
 )
 
 
@@ -83,19 +79,7 @@ def migrated_template(tmp_path_factory, postgres_url) -> Path | None:
 @pytest.fixture
 def database_url(tmp_path, postgres_url, migrated_template) -> str:
     """A migrated, empty database of this test's own."""
-    if postgres_url is None:
-        shutil.copyfile(migrated_template, tmp_path / "guide.db")
-        return f"sqlite:///{tmp_path / 'guide.db'}"
-    engine = create_engine(postgres_url)
-    with engine.begin() as connection:
-        tables = connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'")).scalars().all()
-        if tables:
-            names = ", ".join(f'"{t}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return postgres_url
+    return fresh_database(tmp_path, postgres_url, migrated_template)
 
 
 # --- the app
@@ -152,25 +136,8 @@ def content(tmp_path) -> Path:
 @pytest.fixture
 def live_server(tmp_path, database_url):
     """The real app under uvicorn in its own process, on real content and a free port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "GUIDE_DATABASE_URL": database_url,
-        "GUIDE_CONTENT_DIR": str(REAL_CONTENT),
-        "GUIDE_VAR_DIR": str(tmp_path / "var"),
-        "GUIDE_SECRET_KEY": TEST_SECRET,
-        "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
-        **{f"GUIDE_{name.upper()}": str(value) for name, value in CHEAP_ARGON2.items()},
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until_up(base_url, process)
-    yield base_url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(database_url, tmp_path / "var") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,19 @@
 Import from here: `from tests.support import csrf_token, register, ...`.
 """
 
+import os
+import shutil
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from app.config import Settings
 
@@ -27,9 +33,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+# Each test starts its own app: rendering 118 service pages for each would cost most of the run.
+CHEAP_START = {"prerender_services": False}
+TEST_SETTINGS = CHEAP_ARGON2 | CHEAP_START
+
+
 def make_settings(tmp_path: Path, database_url: str, content_dir: Path, **overrides) -> Settings:
     return Settings(database_url=database_url, content_dir=content_dir, var_dir=tmp_path / "var",
-                    secret_key=TEST_SECRET, **(CHEAP_ARGON2 | overrides))
+                    secret_key=TEST_SECRET, **(TEST_SETTINGS | overrides))
 
 
 def csrf_token(client: TestClient) -> str:
@@ -69,30 +80,69 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def fresh_database(directory: Path, postgres_url: str | None, template: Path | None) -> str:
+    """A migrated, empty database: on SQLite a copy of the run's migrated template in
+    `directory`; on PostgreSQL the run's database, emptied."""
+    if postgres_url is None:
+        shutil.copyfile(template, directory / "guide.db")
+        return f"sqlite:///{directory / 'guide.db'}"
+    engine = create_engine(postgres_url)
+    with engine.begin() as connection:
+        tables = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'")).scalars().all()
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return postgres_url
+
+
+@contextmanager
+def serving(database_url: str, var_dir: Path, **environment: str) -> Iterator[str]:
+    """The real app under uvicorn in its own process, on real content and a free port; yields
+    its base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "GUIDE_DATABASE_URL": database_url,
+        "GUIDE_CONTENT_DIR": str(REAL_CONTENT),
+        "GUIDE_VAR_DIR": str(var_dir),
+        "GUIDE_SECRET_KEY": TEST_SECRET,
+        "GUIDE_BASE_URL": base_url,
+        **{f"GUIDE_{name.upper()}": str(value) for name, value in TEST_SETTINGS.items()},
+        **environment,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
+         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def local_http(base_url: str, **options) -> httpx.Client:
+    """An HTTP client for our own server on 127.0.0.1. Plain HTTP: without verify=False each
+    client loads the system's certificates (~20 ms of CPU, taken from the server under test)."""
+    return httpx.Client(base_url=base_url, verify=False, **options)
+
+
 def wait_until_up(base_url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace")
-            raise RuntimeError(f"server exited early:\n{output}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    with local_http(base_url, timeout=1) as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace")
+                raise RuntimeError(f"server exited early:\n{output}")
+            try:
+                if http.get("/healthz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
     raise RuntimeError("server did not start within 60 s")
 
-
-def axe_serious_violations(page) -> list[dict]:
-    """Run axe-core on the page; return the serious and critical violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe_violations(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
-        for v in violations)

@@ -1,18 +1,13 @@
 """Accounts and progress in a real browser: register, sign out, sign in, the reading position,
-and axe-core audits of /login, /register and /progress."""
+and axe-core on the states a plain page load does not reach (the page types themselves, in
+every view: tests/test_learner_pages_browser.py)."""
 
 import pytest
 
-from tests.a11y import axe_violations
-from tests.support import describe_violations
+from tests.a11y import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
 
 
 def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
@@ -23,7 +18,6 @@ def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
     assert reported.value.status == 204
 
     page.goto(live_server + "/register?next=/progress")
-    assert_accessible(page)
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Display name").fill("Ada")
     page.get_by_label("Password").fill(PASSWORD)
@@ -32,17 +26,16 @@ def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
     assert "Signed in as Ada" in page.locator("main").inner_text()
     chapter = page.locator("ol.progress-chapters li").first
     assert "✓ Read" in chapter.inner_text()
-    assert_accessible(page)
+    assert_no_axe_violations(page, "progress after registering")
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server + "/")
     page.goto(live_server + "/login?next=/progress")
-    assert_accessible(page)
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
     assert "not right" in page.get_by_role("alert").inner_text()
-    assert_accessible(page)  # the error state too
+    assert_no_axe_violations(page, "login with an error")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/progress")
@@ -58,4 +51,4 @@ def test_reading_position_is_reported_and_offered_on_return(page, live_server):
     page.goto(live_server + "/progress")
     continue_link = page.get_by_role("link", name="Continue where you left off")
     assert continue_link.get_attribute("href") == "/chapters/why-it-matters#threats"
-    assert_accessible(page)
+    assert_no_axe_violations(page, "progress offering to continue")

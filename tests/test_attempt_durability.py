@@ -18,7 +18,14 @@ from sqlalchemy import create_engine, event, text
 
 from app.errors import Conflict
 from app.services import attempts, grading
-from tests.support import FIXTURE_CONTENT, ROOT, TEST_SECRET, free_port, wait_until_up
+from tests.support import (
+    FIXTURE_CONTENT,
+    ROOT,
+    TEST_SECRET,
+    free_port,
+    local_http,
+    wait_until_up,
+)
 
 ANSWERS = {
     "alpha-single": ["microsoft"],
@@ -55,14 +62,14 @@ class User:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        with httpx.Client(base_url=base_url) as client:
+        with local_http(base_url) as client:
             client.get("/healthz")
             response = self._post(client, str(uuid.uuid4()))
             assert response.status_code == 201, response.text
             self.cookies = dict(client.cookies)
 
     def submit(self, client_attempt_id: str, timeout: float = 30) -> httpx.Response:
-        with httpx.Client(base_url=self.base_url, cookies=self.cookies, timeout=timeout) as c:
+        with local_http(self.base_url, cookies=self.cookies, timeout=timeout) as c:
             return self._post(c, client_attempt_id)
 
     @staticmethod

@@ -8,7 +8,8 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, describe_violations
+from tests.a11y import axe_violations, describe_violations
+from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, fresh_database, serving
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +58,29 @@ def instructor_urls(page, base: str) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def seeded_server(browser, tmp_path_factory, postgres_url, migrated_template):
+    """A server with a cohort of 60 learners, the instructor's signed-in browser state and
+    every instructor page's URL; seeded once for the tests that only read it."""
+    tmp = tmp_path_factory.mktemp("instructor-layout")
+    database_url = fresh_database(tmp, postgres_url, migrated_template)
+    seed(database_url, tmp)
+    with serving(database_url, tmp / "var") as base_url:
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, base_url)
+        urls = instructor_urls(page, base_url)
+        state = context.storage_state()
+        context.close()
+        yield state, urls
+
+
 @pytest.fixture
-def seeded(browser, live_server, database_url, tmp_path):
-    """(a signed-in page, every instructor page's URL) on a cohort of 60 learners."""
-    seed(database_url, tmp_path)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    sign_in(page, live_server)
-    yield page, instructor_urls(page, live_server)
+def seeded(browser, seeded_server):
+    """(a signed-in page of its own, every instructor page's URL) on the seeded cohort."""
+    state, urls = seeded_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, storage_state=state)
+    yield context.new_page(), urls
     context.close()
 
 
@@ -83,12 +99,6 @@ def test_no_instructor_page_scrolls_sideways_from_320px_up(seeded):
     assert wide == []
 
 
-def all_violations(page) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe().run(page).response["violations"]
-
-
 def test_instructor_pages_have_no_axe_violations_in_either_theme(seeded):
     page, urls = seeded
     found = []
@@ -98,7 +108,7 @@ def test_instructor_pages_have_no_axe_violations_in_either_theme(seeded):
             page.set_viewport_size({"width": width, "height": 800})
             for name, url in urls.items():
                 page.goto(url)
-                if violations := all_violations(page):
+                if violations := axe_violations(page):
                     ARTIFACTS.mkdir(exist_ok=True)
                     page.screenshot(path=str(ARTIFACTS / f"axe-{name}-{scheme}-{width}.png"))
                     found.append(f"{name} {scheme} {width}: {describe_violations(violations)}")

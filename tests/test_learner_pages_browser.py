@@ -5,51 +5,28 @@ One server for the module: the pages are read-only once its fixtures (a quiz att
 attempt, a cohort) exist.
 """
 
-import os
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
-from tests.a11y import axe_violations
-from tests.support import (
-    CHEAP_ARGON2,
-    REAL_CONTENT,
-    ROOT,
-    TEST_SECRET,
-    describe_violations,
-    free_port,
-    wait_until_up,
-)
+from tests.a11y import axe_violations, describe_violations
+from tests.support import fresh_database, serving
 
 pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
 PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "lab compare",
          "lab exercise", "lab scenarios", "lab result", "quiz form", "quiz result", "progress",
-         "login", "register", "docs", "join", "delete my data"]
+         "login", "register", "docs", "join", "delete my data", "practice", "practice quiz",
+         "sorting"]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, postgres_url, migrated_template):
     tmp = tmp_path_factory.mktemp("learner-pages")
-    port = free_port()
-    database_url = f"sqlite:///{tmp / 'guide.db'}"
-    env = {**os.environ, "GUIDE_DATABASE_URL": database_url,
-           "GUIDE_CONTENT_DIR": str(REAL_CONTENT), "GUIDE_VAR_DIR": str(tmp / "var"),
-           "GUIDE_SECRET_KEY": TEST_SECRET, "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
-           **{f"GUIDE_{k.upper()}": str(v) for k, v in CHEAP_ARGON2.items()}}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
-         "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until_up(base_url, process)
-    yield base_url, database_url
-    process.terminate()
-    process.wait(timeout=10)
+    database_url = fresh_database(tmp, postgres_url, migrated_template)
+    with serving(database_url, tmp / "var") as base_url:
+        yield base_url, database_url
 
 
 def join_code(database_url: str) -> str:
@@ -109,6 +86,8 @@ def urls(server, browser):
         "quiz form": f"/chapters/{QUIZ}/quiz", "quiz result": quiz_result,
         "progress": "/progress", "login": "/login", "register": "/register", "docs": "/docs",
         "join": f"/join/{join_code(database_url)}", "delete my data": "/progress/delete",
+        "practice": "/services/practice", "practice quiz": "/services/practice/databases",
+        "sorting": "/lab/sorting",
     }
     return {name: base_url + path for name, path in paths.items()}, state
 

@@ -5,7 +5,6 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
-import httpx
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import select, update
@@ -14,7 +13,7 @@ from app.models import Throttle
 from app.models.types import utcnow
 from app.services import throttles
 from tests.factories import make_learner
-from tests.support import DEFAULT_PASSWORD, csrf_token, login, register
+from tests.support import DEFAULT_PASSWORD, csrf_token, local_http, login, register
 
 WRONG = "wrong password!"
 
@@ -178,13 +177,13 @@ def test_registration_is_throttled_per_client(app, settings):
 # --- concurrency, against the real server (its own process, SQLite or PostgreSQL)
 
 def test_concurrent_wrong_passwords_are_verified_at_most_the_limit(live_server):
-    with httpx.Client(base_url=live_server) as setup:
+    with local_http(live_server) as setup:
         setup.get("/healthz")
         token = setup.cookies["csrftoken"]
         created = setup.post("/api/v1/auth/register", headers={"X-CSRF-Token": token}, json={
             "email": "ada@example.com", "password": DEFAULT_PASSWORD, "display_name": "Ada"})
         assert created.status_code == 201, created.text
-    with httpx.Client(base_url=live_server) as visitor:
+    with local_http(live_server) as visitor:
         visitor.get("/healthz")
         token = visitor.cookies["csrftoken"]
     statuses = hammer(live_server, token, requests=50)
@@ -199,7 +198,7 @@ def hammer(base_url: str, token: str, *, requests: int) -> Counter:
     lock = threading.Lock()
 
     def attempt():
-        with httpx.Client(base_url=base_url, cookies={"csrftoken": token}, timeout=60) as http:
+        with local_http(base_url, cookies={"csrftoken": token}, timeout=60) as http:
             barrier.wait()
             response = http.post("/api/v1/auth/login", headers={"X-CSRF-Token": token},
                                  json={"email": "ada@example.com", "password": WRONG})

@@ -1,10 +1,12 @@
-"""Service practice in a real browser: the sorting exercise by keyboard only, axe-core."""
+"""Service practice in a real browser: the sorting exercise by keyboard only, and axe-core on
+its result (the practice page types in every view: tests/test_learner_pages_browser.py)."""
 
 import pytest
 
 from app.guide import load_guide
-from app.guide.practice import FAMILY_PREFIX, SORTING_SLUG
-from tests.support import REAL_CONTENT, axe_serious_violations, describe_violations
+from app.guide.practice import SORTING_SLUG
+from tests.a11y import assert_no_axe_violations
+from tests.support import REAL_CONTENT
 
 pytestmark = pytest.mark.browser
 FIRST_LETTER = {"customer": "c", "microsoft": "m", "shared": "s"}
@@ -22,7 +24,6 @@ def focused(page, script: str):
 def test_sorting_can_be_done_with_the_keyboard_only(page, live_server, practice):
     sorting = practice[SORTING_SLUG]
     page.goto(f"{live_server}/lab/sorting")
-    assert not axe_serious_violations(page), describe_violations(axe_serious_violations(page))
     first = sorting.questions[0].id
     for _ in range(80):  # Tab past the skip link, header (its theme select) and nav
         page.keyboard.press("Tab")
@@ -36,12 +37,5 @@ def test_sorting_can_be_done_with_the_keyboard_only(page, live_server, practice)
     page.keyboard.press("Enter")
     page.wait_for_url("**/lab/sorting/attempts/*")
     assert page.locator(".practice-results li.is-right").count() == len(sorting.questions)
-    assert not axe_serious_violations(page), describe_violations(axe_serious_violations(page))
+    assert_no_axe_violations(page)
 
-
-def test_practice_pages_have_no_serious_axe_violations(page, live_server, practice):
-    family = next(q for q in practice.values() if q.slug.startswith(FAMILY_PREFIX))
-    for path in ("/services/practice", family.url):
-        page.goto(f"{live_server}{path}")
-        violations = axe_serious_violations(page)
-        assert not violations, f"{path}: {describe_violations(violations)}"

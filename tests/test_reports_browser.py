@@ -1,4 +1,5 @@
-"""The item analysis pages in a real browser: axe-core clean in both themes, and on a phone."""
+"""The item analysis pages in a real browser: their tables, and on a phone (axe and reflow in
+every view: tests/test_instructor_layout_browser.py)."""
 
 import pytest
 from sqlalchemy import create_engine
@@ -9,7 +10,7 @@ from app.guide import load_guide
 from app.models import User
 from app.services import sign_ins
 from app.web.cookies import SIGN_IN_COOKIE
-from tests.support import REAL_CONTENT, axe_serious_violations, describe_violations
+from tests.support import REAL_CONTENT
 
 pytestmark = pytest.mark.browser
 EMAIL = "browser-teacher@example.com"
@@ -36,17 +37,14 @@ def signed_in_page(browser, live_server, token: str, **context_options):
     return context, context.new_page()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_item_analysis_pages_have_no_serious_axe_violations(browser, live_server, seeded,
-                                                            scheme):
-    context, page = signed_in_page(browser, live_server, seeded["token"], color_scheme=scheme,
+def test_item_analysis_pages_list_every_quiz_and_item(browser, live_server, seeded):
+    # axe and reflow of these pages in every view: tests/test_instructor_layout_browser.py
+    context, page = signed_in_page(browser, live_server, seeded["token"],
                                    viewport={"width": 1280, "height": 900})
     base = f"{live_server}/instructor/cohorts/{seeded['cohort_id']}"
     for path in ("/items", "/quizzes/how-it-works/items"):
         page.goto(base + path)
         assert page.locator("h1").inner_text().startswith("Item analysis")
-        violations = axe_serious_violations(page)
-        assert not violations, f"{path}: {describe_violations(violations)}"
     assert page.locator("table.report-items tbody tr").count() == 7
     context.close()
 

@@ -3,21 +3,13 @@ and desktop widths, and no sideways scrolling at 320 px. One server start for al
 
 import pytest
 
-from tests.support import describe_violations
+from tests.a11y import axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 PAGES = ("/services", "/services/app-service", "/services/key-vault/checklist",
          "/services/checklist?s=app-service&s=azure-sql",
          "/services/compare?s=app-service&s=functions&s=virtual-machines-linux-virtual-machines")
 VIEWS = [(scheme, width) for scheme in ("light", "dark") for width in (390, 1280)]
-
-
-def all_violations(page) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    response = Axe().run(page).response
-    assert response["passes"], "axe checked nothing"
-    return response["violations"]
 
 
 def test_service_pages_pass_axe_in_every_view_and_reflow_at_320_px(browser, live_server):
@@ -29,7 +21,7 @@ def test_service_pages_pass_axe_in_every_view_and_reflow_at_320_px(browser, live
         page.emulate_media(color_scheme=scheme)
         for path in PAGES:
             page.goto(f"{live_server}{path}")
-            violations = all_violations(page)
+            violations = axe_violations(page)
             if violations:
                 problems[(scheme, width, path)] = describe_violations(violations)
         context.close()

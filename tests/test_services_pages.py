@@ -6,6 +6,7 @@ The HTML pages' own tests are in test_service_pages.py; these check what a progr
 import csv
 import gzip
 import io
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +15,8 @@ from app.guide.baseline_vocabulary import ATTRIBUTION, DATA_DATE, LICENCE_URL, R
 from app.guide.lab_baselines import BASELINES_OF_LAB_SERVICE
 from app.guide.service_checklists import counts
 from app.guide.service_detail import LEAD_MAX, lead, profile_sentences
-from tests.support import register
+from app.main import create_app
+from tests.support import REAL_CONTENT, make_settings, register
 
 PROFILE_KEYS = {"host_access", "vnet_deployable", "stores_content_at_rest"}
 FEATURE_KEYS = {"domain", "control_id", "control_title", "feature", "description", "supported",
@@ -371,11 +373,19 @@ def test_every_real_profile_reads_as_three_sentences(real_app):
         assert len(sentences) == 3 and all(s.endswith(".") for s in sentences)
 
 
-def test_every_service_body_is_prerendered_after_start_up(real_app):
-    import time
-
+def test_every_service_body_is_prerendered_after_start_up(tmp_path, database_url, guides):
+    app = create_app(make_settings(tmp_path, database_url, REAL_CONTENT,
+                                   prerender_services=True), migrate=False,
+                     guide=guides[REAL_CONTENT])
     deadline = time.monotonic() + 20
-    while len(real_app.state.fragments) < len(real_app.state.guide.services):
-        assert time.monotonic() < deadline, f"{len(real_app.state.fragments)} of 118 rendered"
+    while len(app.state.fragments) < len(app.state.guide.services):
+        assert time.monotonic() < deadline, f"{len(app.state.fragments)} of 118 rendered"
         time.sleep(0.05)
-    assert len(real_app.state.fragments) == len(real_app.state.guide.services) == 118
+    assert len(app.state.fragments) == len(app.state.guide.services) == 118
+    app.state.database.dispose()
+
+
+def test_tests_apps_render_service_bodies_only_when_asked(real_app, real_client):
+    assert len(real_app.state.fragments) == 0
+    real_client.get("/services/key-vault")
+    assert len(real_app.state.fragments) == 1

@@ -5,12 +5,19 @@ import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 
 from app.cli import proxy_options
 from app.config import Settings
-from tests.support import CHEAP_ARGON2, REAL_CONTENT, ROOT, TEST_SECRET, free_port, wait_until_up
+from tests.support import (
+    REAL_CONTENT,
+    ROOT,
+    TEST_SECRET,
+    TEST_SETTINGS,
+    free_port,
+    local_http,
+    wait_until_up,
+)
 
 WRONG = {"email": "ada@example.com", "password": "wrong password!"}
 
@@ -33,7 +40,7 @@ def guide_serve(tmp_path, database_url):
                "GUIDE_CONTENT_DIR": str(REAL_CONTENT), "GUIDE_VAR_DIR": str(tmp_path / "var"),
                "GUIDE_SECRET_KEY": TEST_SECRET, "GUIDE_PORT": str(port),
                "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
-               **{f"GUIDE_{k.upper()}": str(v) for k, v in CHEAP_ARGON2.items()},
+               **{f"GUIDE_{k.upper()}": str(v) for k, v in TEST_SETTINGS.items()},
                **env_overrides}
         process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -49,7 +56,7 @@ def guide_serve(tmp_path, database_url):
 
 
 def fail_from_many_forwarded_addresses(base_url: str) -> list[int]:
-    with httpx.Client(base_url=base_url) as http:
+    with local_http(base_url) as http:
         http.get("/healthz")
         token = http.cookies["csrftoken"]
         return [http.post("/api/v1/auth/login", json=WRONG, headers={

@@ -8,6 +8,7 @@ the CSRF token. A route never chooses those: it takes `PageDep` (app/web/deps.py
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from fastapi import Request
@@ -92,7 +93,10 @@ def _fingerprints(static_dir: Path) -> dict[str, str]:
     }
 
 
+@cache
 def make_templates(static_dir: Path) -> Jinja2Templates:
+    """The one environment of this process: every app built in it (the test suite builds
+    hundreds) shares it, so each template is compiled once."""
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     env = templates.env
     env.trim_blocks = True
