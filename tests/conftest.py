@@ -7,14 +7,11 @@ each content folder is loaded once, and the apps share one Jinja environment.
 """
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.db import immediate, make_engine
 from app.guide import load_guide
@@ -28,6 +25,7 @@ from tests.support import (
     REAL_CONTENT,
     fresh_database,
     make_settings,
+    postgres_database,
     register,
     serving,
 )
@@ -43,29 +41,20 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A database of our own on the server named by TEST_DATABASE_URL, dropped at the end."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
+    """A migrated database of our own on the server named by TEST_DATABASE_URL, dropped at the
+    end (one per xdist worker); None on SQLite."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
         yield None
         return
-    name = f"guide_test_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database(server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory, postgres_url) -> Path | None:
-    """A migrated SQLite file to copy per test (None on PostgreSQL, migrated here once)."""
+    """A migrated SQLite file to copy per test (None on PostgreSQL)."""
     if postgres_url is not None:
-        engine = make_engine(postgres_url)
-        upgrade_database(immediate(engine))
-        engine.dispose()
         return None
     path = tmp_path_factory.mktemp("template") / "guide.db"
     engine = make_engine(f"sqlite:///{path}")

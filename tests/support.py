@@ -4,6 +4,7 @@ Import from here: `from tests.support import csrf_token, register, ...`.
 """
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -16,8 +17,11 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
+from app.db import immediate, make_engine
+from app.migrations import upgrade_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -96,6 +100,37 @@ def fresh_database(directory: Path, postgres_url: str | None, template: Path | N
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return postgres_url
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A migrated database of our own on the server of `server_url`, dropped afterwards."""
+    name = f"guide_test_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade_database(immediate(engine))
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def database_of_its_own(directory: Path, template: Path | None) -> Iterator[str]:
+    """A migrated database for a module's shared server, which no test empties (each test's
+    `database_url` empties the worker's one PostgreSQL database)."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        with postgres_database(server_url) as url:
+            yield url
+    else:
+        yield fresh_database(directory, None, template)
 
 
 @contextmanager

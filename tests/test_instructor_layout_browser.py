@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.a11y import axe_violations, describe_violations
-from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, fresh_database, serving
+from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, database_of_its_own, serving
 
 pytestmark = pytest.mark.browser
 
@@ -59,13 +59,13 @@ def instructor_urls(page, base: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded_server(browser, tmp_path_factory, postgres_url, migrated_template):
+def seeded_server(browser, tmp_path_factory, migrated_template):
     """A server with a cohort of 60 learners, the instructor's signed-in browser state and
     every instructor page's URL; seeded once for the tests that only read it."""
     tmp = tmp_path_factory.mktemp("instructor-layout")
-    database_url = fresh_database(tmp, postgres_url, migrated_template)
-    seed(database_url, tmp)
-    with serving(database_url, tmp / "var") as base_url:
+    with database_of_its_own(tmp, migrated_template) as database_url, \
+            serving(database_url, tmp / "var") as base_url:
+        seed(database_url, tmp)
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, base_url)

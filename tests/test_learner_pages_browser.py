@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
 from tests.a11y import axe_violations, describe_violations
-from tests.support import fresh_database, serving
+from tests.support import database_of_its_own, serving
 
 pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
@@ -22,11 +22,11 @@ PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, postgres_url, migrated_template):
+def server(tmp_path_factory, migrated_template):
     tmp = tmp_path_factory.mktemp("learner-pages")
-    database_url = fresh_database(tmp, postgres_url, migrated_template)
-    with serving(database_url, tmp / "var") as base_url:
-        yield base_url, database_url
+    with database_of_its_own(tmp, migrated_template) as database_url:
+        with serving(database_url, tmp / "var") as base_url:
+            yield base_url, database_url
 
 
 def join_code(database_url: str) -> str:
