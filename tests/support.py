@@ -133,32 +133,58 @@ def database_of_its_own(directory: Path, template: Path | None) -> Iterator[str]
         yield fresh_database(directory, None, template)
 
 
-@contextmanager
-def serving(database_url: str, var_dir: Path, **environment: str) -> Iterator[str]:
-    """The real app under uvicorn in its own process, on real content and a free port; yields
-    its base URL."""
+def start_server(database_url: str, var_dir: Path, *, content: Path = REAL_CONTENT,
+                 workers: int = 1, guide_serve: bool = False,
+                 **environment: str) -> tuple[subprocess.Popen, str]:
+    """The real app in a process group of its own (its workers die with it), on a free port,
+    once it answers: bare uvicorn, or `guide serve` itself (which decides how it is served).
+    Returns the process and the base URL; its output goes to var_dir/server.log (a pipe that
+    nobody reads could fill and stall the server)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "GUIDE_DATABASE_URL": database_url,
-        "GUIDE_CONTENT_DIR": str(REAL_CONTENT),
+        "GUIDE_CONTENT_DIR": str(content),
         "GUIDE_VAR_DIR": str(var_dir),
         "GUIDE_SECRET_KEY": TEST_SECRET,
         "GUIDE_BASE_URL": base_url,
+        "GUIDE_PORT": str(port),
+        "GUIDE_WORKERS": str(workers),
         **{f"GUIDE_{name.upper()}": str(value) for name, value in TEST_SETTINGS.items()},
         **environment,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    arguments = (["-m", "app.cli", "serve"] if guide_serve else
+                 ["-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+                  "--port", str(port), "--workers", str(workers), "--no-access-log"])
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log = var_dir / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, *arguments], cwd=ROOT, env=env,
+                                   stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     try:
-        wait_until_up(base_url, process)
+        wait_until_up(base_url, process, log)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process, base_url
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@contextmanager
+def serving(database_url: str, var_dir: Path, **options) -> Iterator[str]:
+    """`start_server` for the length of a `with`; yields the base URL."""
+    process, base_url = start_server(database_url, var_dir, **options)
+    try:
         yield base_url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def local_http(base_url: str, **options) -> httpx.Client:
@@ -167,12 +193,12 @@ def local_http(base_url: str, **options) -> httpx.Client:
     return httpx.Client(base_url=base_url, verify=False, **options)
 
 
-def wait_until_up(base_url: str, process: subprocess.Popen) -> None:
+def wait_until_up(base_url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     with local_http(base_url, timeout=1) as http:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace")
+                output = log.read_text(errors="replace")
                 raise RuntimeError(f"server exited early:\n{output}")
             try:
                 if http.get("/healthz").status_code == 200:

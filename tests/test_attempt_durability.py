@@ -5,7 +5,6 @@ import functools
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -20,11 +19,9 @@ from app.errors import Conflict
 from app.services import attempts, grading
 from tests.support import (
     FIXTURE_CONTENT,
-    ROOT,
-    TEST_SECRET,
-    free_port,
     local_http,
-    wait_until_up,
+    start_server,
+    stop_server,
 )
 
 ANSWERS = {
@@ -34,27 +31,6 @@ ANSWERS = {
     "alpha-matrix": {"information-and-data": "customer", "network-controls": "shared",
                      "operating-system": "microsoft"},
 }
-
-
-def start_server(tmp_path, database_url: str, *, workers: int = 1):
-    port = free_port()
-    env = {**os.environ, "GUIDE_DATABASE_URL": database_url,
-           "GUIDE_CONTENT_DIR": str(FIXTURE_CONTENT), "GUIDE_VAR_DIR": str(tmp_path / "var"),
-           "GUIDE_SECRET_KEY": TEST_SECRET}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True)  # its own process group: the workers die with it
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until_up(base_url, process)
-    return process, base_url
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 class User:
@@ -93,7 +69,8 @@ def table_counts(database_url: str) -> dict[str, int]:
 
 
 def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, database_url):
-    process, base_url = start_server(tmp_path, database_url, workers=2)
+    process, base_url = start_server(database_url, tmp_path / "var", content=FIXTURE_CONTENT,
+                                     workers=2)
     try:
         learners = [User(base_url) for _ in range(5)]
         # 50 submissions: 30 distinct (learner, id) pairs, 20 of them replayed at the same time
@@ -115,7 +92,7 @@ def test_fifty_concurrent_submissions_store_exactly_the_expected_rows(tmp_path, 
         for thread in threads:
             thread.join(timeout=60)
     finally:
-        stop(process)
+        stop_server(process)
 
     assert len(statuses) == 50
     by_id = Counter((client_id, status) for client_id, status in statuses)
@@ -135,7 +112,8 @@ def test_sigkill_during_batched_submissions_loses_no_acknowledged_attempt(tmp_pa
     """Two workers and 16 browsers at once, so each worker's writer commits batches; then
     every process dies at once. Every 201 a browser got must be on disk, whole."""
     database = tmp_path / "crash.db"
-    process, base_url = start_server(tmp_path, f"sqlite:///{database}", workers=2)
+    process, base_url = start_server(f"sqlite:///{database}", tmp_path / "var",
+                                     content=FIXTURE_CONTENT, workers=2)
     acknowledged: list[str] = []
     stop_flag = threading.Event()
     try:
@@ -163,7 +141,7 @@ def test_sigkill_during_batched_submissions_loses_no_acknowledged_attempt(tmp_pa
             thread.join(timeout=15)
     finally:
         stop_flag.set()
-        stop(process)
+        stop_server(process)
 
     assert len(acknowledged) >= 100
     connection = sqlite3.connect(database)

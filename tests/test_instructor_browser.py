@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from tests.a11y import axe_violations, describe_violations
-from tests.support import ARTIFACTS, ROOT
+from tests.a11y import assert_no_axe_violations
+from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,6 @@ def create_instructor(database_url: str, tmp_path) -> None:
              "GUIDE_VAR_DIR": str(tmp_path / "cli-var"), "GUIDE_SECRET_KEY": "x"})
     assert result.returncode == 0, result.stderr
     assert "created instructor@example.com as instructor" in result.stdout
-
-
-def assert_axe_clean(page, name: str) -> None:
-    violations = axe_violations(page)
-    if violations:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"instructor-{name}.png"), full_page=True)
-    assert not violations, describe_violations(violations)
 
 
 def take_quiz(page, base: str) -> None:
@@ -60,7 +52,8 @@ def test_instructor_flow_with_a_learner_in_a_second_browser(browser, live_server
     teacher.get_by_label("Password").fill(PASSWORD)
     teacher.get_by_role("button", name="Sign in").click()
     teacher.wait_for_url(f"{live_server}/instructor")
-    assert_axe_clean(teacher, "index-empty")  # a state; the page types: *_layout_browser.py
+    # a state; the page types in every view: tests/test_instructor_layout_browser.py
+    assert_no_axe_violations(teacher, "empty instructor index")
     teacher.get_by_label("Cohort name").fill("Browser cohort")
     teacher.get_by_role("button", name="Create cohort").click()
     teacher.wait_for_url("**/instructor/cohorts/*")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.a11y import axe_violations, describe_violations
-from tests.support import ARTIFACTS, REAL_CONTENT, ROOT, database_of_its_own, serving
+from tests.support import REAL_CONTENT, ROOT, database_of_its_own, serving
 
 pytestmark = pytest.mark.browser
 
@@ -109,8 +109,6 @@ def test_instructor_pages_have_no_axe_violations_in_either_theme(seeded):
             for name, url in urls.items():
                 page.goto(url)
                 if violations := axe_violations(page):
-                    ARTIFACTS.mkdir(exist_ok=True)
-                    page.screenshot(path=str(ARTIFACTS / f"axe-{name}-{scheme}-{width}.png"))
                     found.append(f"{name} {scheme} {width}: {describe_violations(violations)}")
     assert not found, "\n".join(found)
 

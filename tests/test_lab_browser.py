@@ -1,4 +1,5 @@
-"""The matrix lab in a real browser: keyboard only, axe-core in both themes, reflow, screenshots."""
+"""The matrix lab in a real browser: keyboard only, axe-core on checked scenarios in both themes,
+reflow, screenshots."""
 
 import pytest
 

@@ -385,7 +385,7 @@ def test_every_service_body_is_prerendered_after_start_up(tmp_path, database_url
     app.state.database.dispose()
 
 
-def test_tests_apps_render_service_bodies_only_when_asked(real_app, real_client):
+def test_without_prerendering_a_body_is_rendered_at_its_first_request(real_app, real_client):
     assert len(real_app.state.fragments) == 0
     real_client.get("/services/key-vault")
     assert len(real_app.state.fragments) == 1

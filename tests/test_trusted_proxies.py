@@ -1,22 +1,15 @@
 """X-Forwarded-For is believed only from GUIDE_TRUSTED_PROXIES (default: nobody), so a client
 cannot pick the address the sign-in throttle counts it under."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 
 from app.cli import proxy_options
 from app.config import Settings
 from tests.support import (
-    REAL_CONTENT,
-    ROOT,
-    TEST_SECRET,
-    TEST_SETTINGS,
-    free_port,
     local_http,
-    wait_until_up,
+    start_server,
+    stop_server,
 )
 
 WRONG = {"email": "ada@example.com", "password": "wrong password!"}
@@ -34,25 +27,15 @@ def guide_serve(tmp_path, database_url):
     """`guide serve` itself (not bare uvicorn): it decides whether forwarded headers count."""
     servers = []
 
-    def start(**env_overrides) -> str:
-        port = free_port()
-        env = {**os.environ, "GUIDE_DATABASE_URL": database_url,
-               "GUIDE_CONTENT_DIR": str(REAL_CONTENT), "GUIDE_VAR_DIR": str(tmp_path / "var"),
-               "GUIDE_SECRET_KEY": TEST_SECRET, "GUIDE_PORT": str(port),
-               "GUIDE_BASE_URL": f"http://127.0.0.1:{port}",
-               **{f"GUIDE_{k.upper()}": str(v) for k, v in TEST_SETTINGS.items()},
-               **env_overrides}
-        process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    def start(**environment) -> str:
+        process, base_url = start_server(database_url, tmp_path / "var", guide_serve=True,
+                                         **environment)
         servers.append(process)
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_up(base_url, process)
         return base_url
 
     yield start
     for process in servers:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def fail_from_many_forwarded_addresses(base_url: str) -> list[int]:
