@@ -1,8 +1,10 @@
-"""The README's settings table lists every setting, and production strength is the default."""
+"""The README's settings table lists every setting, production strength is the default, and a
+bad value is named in one line, not a traceback."""
 
 import re
 from pathlib import Path
 
+import pytest
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.config import Settings
@@ -27,3 +29,20 @@ def test_password_hashing_is_production_strength_by_default(monkeypatch):
     assert f"m={recommended.memory_cost},t={recommended.time_cost},p={recommended.parallelism}" \
         in hashed
     assert recommended.memory_cost >= 65536 and recommended.time_cost >= 3
+
+
+def test_guide_names_each_bad_setting_and_exits_without_a_traceback(monkeypatch, capsys):
+    from app import cli
+
+    monkeypatch.setenv("GUIDE_PRERENDER_SERVICES", "maybe")
+    monkeypatch.setenv("GUIDE_PORT", "eighty")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["check"])
+
+    assert exit_.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "GUIDE_PORT='eighty': Input should be a valid integer, unable to parse string as an "
+        "integer",
+        "GUIDE_PRERENDER_SERVICES='maybe': Input should be a valid boolean, unable to interpret "
+        "input"]
