@@ -23,6 +23,7 @@ from tests.support import (
     CHROMIUM_ARGS,
     FIXTURE_CONTENT,
     REAL_CONTENT,
+    database_of_its_own,
     fresh_database,
     make_settings,
     postgres_database,
@@ -126,6 +127,16 @@ def content(tmp_path) -> Path:
 def live_server(tmp_path, database_url):
     """The real app under uvicorn in its own process, on real content and a free port."""
     with serving(database_url, tmp_path / "var") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory, migrated_template):
+    """One live server for a whole module whose tests only read, or write only as their own
+    anonymous browsers: a server start is ~2 s of CPU."""
+    tmp = tmp_path_factory.mktemp("shared-server")
+    with database_of_its_own(tmp, migrated_template) as database_url, \
+            serving(database_url, tmp / "var") as base_url:
         yield base_url
 
 

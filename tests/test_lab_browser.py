@@ -40,9 +40,9 @@ def fill_by_script(page, lab, *, wrong: str = WRONG_CELL) -> None:
     page.wait_for_url("**/lab/exercise/attempts/*")
 
 
-def test_exercise_can_be_completed_with_the_keyboard_only(browser, live_server, lab):
+def test_exercise_can_be_completed_with_the_keyboard_only(browser, shared_server, lab):
     context, page = new_page(browser)
-    page.goto(f"{live_server}/lab/exercise")
+    page.goto(f"{shared_server}/lab/exercise")
     assert page.locator("button.lab-cycle").count() == 40
     assert page.locator("select.lab-select:visible").count() == 0
     for _ in range(60):  # Tab past the skip link, header and nav to the first cell
@@ -71,23 +71,23 @@ def test_exercise_can_be_completed_with_the_keyboard_only(browser, live_server, 
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_checked_scenarios_have_no_axe_violations(browser, live_server, color_scheme):
+def test_checked_scenarios_have_no_axe_violations(browser, shared_server, color_scheme):
     # The lab's page types in every view: tests/test_learner_pages_browser.py; this is the one
     # state a URL does not reach.
     context, page = new_page(browser, color_scheme=color_scheme)
-    page.goto(f"{live_server}/lab/scenarios")
+    page.goto(f"{shared_server}/lab/scenarios")
     page.locator("form.lab-scenarios button[type=submit]").click()
     assert_no_axe_violations(page, "/lab/scenarios (checked)")
     context.close()
 
 
-def test_lab_reflows_at_320_px_with_large_enough_targets(browser, live_server, lab):
+def test_lab_reflows_at_320_px_with_large_enough_targets(browser, shared_server, lab):
     context, page = new_page(browser, width=320, height=700)
     for path in ("/lab/exercise", "/lab?model=paas&compare=saas", "/lab/scenarios"):
-        page.goto(f"{live_server}{path}")
+        page.goto(f"{shared_server}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} scrolls sideways: {width}px"
-    page.goto(f"{live_server}/lab/exercise")
+    page.goto(f"{shared_server}/lab/exercise")
     small = page.evaluate("""() => [...document.querySelectorAll(
             'button.lab-cycle, .lab-choice, .lab-model-link, .lab-nav a')]
         .map(el => el.getBoundingClientRect())
@@ -100,12 +100,12 @@ def test_lab_reflows_at_320_px_with_large_enough_targets(browser, live_server, l
 
 
 @pytest.mark.parametrize("name, width, height", [("phone", 390, 844), ("desktop", 1280, 900)])
-def test_lab_screenshots(browser, live_server, lab, name, width, height):
+def test_lab_screenshots(browser, shared_server, lab, name, width, height):
     ARTIFACTS.mkdir(exist_ok=True)
     context, page = new_page(browser, width=width, height=height)
-    page.goto(f"{live_server}/lab?model=paas&compare=iaas")
+    page.goto(f"{shared_server}/lab?model=paas&compare=iaas")
     page.screenshot(path=ARTIFACTS / f"lab-explore-{name}.png")
-    page.goto(f"{live_server}/lab/exercise")
+    page.goto(f"{shared_server}/lab/exercise")
     buttons = page.locator("button.lab-cycle")
     for index in range(8):  # a grid in progress: some cells answered, the rest not yet
         buttons.nth(index).click()

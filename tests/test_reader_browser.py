@@ -1,4 +1,4 @@
-"""The reader in a real browser (Debian Chromium via Playwright), with axe-core audits."""
+"""The reader in a real browser (Debian Chromium via Playwright), one server for the module."""
 
 import pytest
 
@@ -16,8 +16,8 @@ def phone(browser):
     context.close()
 
 
-def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, live_server):
-    phone.goto(live_server + "/")
+def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, shared_server):
+    phone.goto(shared_server + "/")
     assert phone.title() == "Azure Shared Responsibility Guide"
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=False)
@@ -40,20 +40,20 @@ def test_phone_reader_opens_home_reads_a_chapter_and_searches(phone, live_server
     assert "/chapters/" in phone.url and "#" in phone.url
 
 
-def test_toc_link_jumps_to_its_section(page, live_server):
-    page.goto(live_server + "/chapters/your-side")
+def test_toc_link_jumps_to_its_section(page, shared_server):
+    page.goto(shared_server + "/chapters/your-side")
     page.locator(".toc a[href='#patching']").click()
     assert page.url.endswith("#patching")
     top = page.evaluate("document.getElementById('patching').getBoundingClientRect().top")
     assert 0 <= top < 200
 
 
-def test_pages_work_without_javascript(browser, live_server):
+def test_pages_work_without_javascript(browser, shared_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server + "/search?q=patching")
+    page.goto(shared_server + "/search?q=patching")
     assert page.locator(".search-results li").count() > 0
-    page.goto(live_server + "/chapters/faq")
+    page.goto(shared_server + "/chapters/faq")
     assert page.locator(".chapter-body h3").count() >= 12
     context.close()
 
@@ -61,8 +61,8 @@ def test_pages_work_without_javascript(browser, live_server):
 # Reflow at 320 px and axe-core on every page type: tests/test_learner_pages_browser.py
 
 
-def test_desktop_screenshot_for_the_readme(page, live_server):
-    page.goto(live_server + "/chapters/how-it-works#the-matrix")
+def test_desktop_screenshot_for_the_readme(page, shared_server):
+    page.goto(shared_server + "/chapters/how-it-works#the-matrix")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chapter-desktop.png"))
     assert (ARTIFACTS / "chapter-desktop.png").stat().st_size > 10_000
