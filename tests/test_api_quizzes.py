@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.models import Answer, Attempt, User
+from app.web.quiz_schemas import AttemptPublic
 from tests.support import csrf_token
 
 PERFECT = {
@@ -80,7 +81,10 @@ def test_submit_attempt_grades_and_stores(client, app):
     response = post_attempt(client, new_body(answers))
 
     assert response.status_code == 201, response.text
+    assert response.headers["content-type"] == "application/json"
     body = response.json()
+    # the body is built by hand on the hot path: it must still be exactly the documented schema
+    assert AttemptPublic.model_validate_json(response.content).model_dump() == body
     assert (body["score"], body["max_score"], body["percent"], body["passed"]) == (
         4.0, 6.0, 66.67, False)
     results = {r["question_id"]: r for r in body["results"]}
@@ -103,6 +107,7 @@ def test_replayed_client_attempt_id_returns_the_same_body_with_200(client, app):
 
     assert (first.status_code, replay.status_code) == (201, 200)
     assert replay.json() == first.json()
+    assert AttemptPublic.model_validate_json(replay.content).model_dump() == replay.json()
     assert count(app, Attempt) == 1 and count(app, Answer) == 4
 
 
