@@ -3,7 +3,15 @@ refused even with a valid token (app/web/middleware.py)."""
 
 from fastapi.testclient import TestClient
 
-from tests.support import csrf_token, login, register, start_anonymous
+from app.main import create_app
+from tests.support import (
+    FIXTURE_CONTENT,
+    csrf_token,
+    login,
+    make_settings,
+    register,
+    start_anonymous,
+)
 
 POSITION = {"chapter_slug": "alpha", "section": "first"}
 
@@ -98,3 +106,26 @@ def test_the_login_form_then_a_submission_works(client):
     assert signed_in.status_code == 303, signed_in.text
 
     assert remember_position(client, csrf_token(client)).status_code == 204
+
+
+def test_the_public_origin_of_guide_base_url_passes_and_look_alikes_do_not(
+        tmp_path, database_url, guides):
+    """Behind a proxy that does not pass the Host header on, the browser's Origin is the site's
+    public address (GUIDE_BASE_URL), not the host the app sees."""
+    settings = make_settings(tmp_path, database_url, FIXTURE_CONTENT,
+                             base_url="http://guide.example.org")
+    app = create_app(settings, migrate=False, guide=guides[FIXTURE_CONTENT])
+    try:
+        with TestClient(app) as client:
+            assert register(client).status_code == 201
+            token = csrf_token(client)
+            statuses = {origin: remember_position(client, token, Origin=origin).status_code
+                        for origin in ("http://guide.example.org", "http://testserver",
+                                       "http://guide.example.org.evil.example",
+                                       "https://guide.example.org", "http://evil.example")}
+    finally:
+        app.state.database.dispose()
+
+    assert statuses == {"http://guide.example.org": 204, "http://testserver": 204,
+                        "http://guide.example.org.evil.example": 403,
+                        "https://guide.example.org": 403, "http://evil.example": 403}
