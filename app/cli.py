@@ -4,9 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from app.config import Settings
+from app.config import Settings, settings_or_exit
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,17 +219,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args, settings_or_exit())
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or one line per bad GUIDE_* variable and exit status 2, not a traceback."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            name = "GUIDE_" + "_".join(map(str, problem["loc"])).upper()
-            print(f"{name}={problem['input']!r}: {problem['msg']}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 import os
 import secrets
+import sys
 import time
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE_NAME = "secret_key"
@@ -101,3 +102,15 @@ def _read_secret(path: Path) -> str:
             raise RuntimeError(f"{path} is empty: delete it to generate a new key")
         time.sleep(0.01)
     return key
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or one line per bad GUIDE_* variable and exit status 2, not a traceback
+    (for `guide` and for a server started as `uvicorn --factory app.main:create_app`)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "GUIDE_" + "_".join(map(str, problem["loc"])).upper()
+            print(f"{name}={problem['input']!r}: {problem['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -17,7 +17,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from app.config import Settings
+from app.config import Settings, settings_or_exit
 from app.db import Database, immediate, make_engine
 from app.guide import Guide, load_guide
 from app.migrations import upgrade_database
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     `guide serve` migrates once before its workers start and passes migrate=False; tests pass
     a Guide they loaded once for many apps.
     """
-    settings = settings or Settings()
+    settings = settings or settings_or_exit()
     templates = make_templates(STATIC_DIR)
     guide = guide or load_guide(settings.content_dir, render_matrix=matrix_renderer())
     database = Database(make_engine(settings.resolved_database_url,

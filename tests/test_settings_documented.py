@@ -1,7 +1,10 @@
 """The README's settings table lists every setting, production strength is the default, and a
 bad value is named in one line, not a traceback."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.config import Settings
 from app.main import passwords_for
+from tests.support import ROOT
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -46,3 +50,14 @@ def test_guide_names_each_bad_setting_and_exits_without_a_traceback(monkeypatch,
         "integer",
         "GUIDE_PRERENDER_SERVICES='maybe': Input should be a valid boolean, unable to interpret "
         "input"]
+
+
+def test_a_server_started_by_bare_uvicorn_names_the_bad_setting_too(tmp_path):
+    environment = {**os.environ, "GUIDE_VAR_DIR": str(tmp_path), "GUIDE_PORT": "eighty"}
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", "0"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "GUIDE_PORT='eighty': Input should be a valid integer" in result.stderr
