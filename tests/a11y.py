@@ -18,6 +18,27 @@ def axe_violations(page) -> list[dict]:
     return response["violations"]
 
 
+# Every view a page is checked in: phone and desktop widths, light and dark, each theme once by
+# the system's choice and once by the manual switch's (js/theme.js: data-theme on <html>, which
+# must win over the system's choice). (width, system scheme, remembered switch choice or None)
+VIEWS = [(1280, "light", None), (390, "dark", None), (1280, "light", "dark"),
+         (390, "dark", "light")]
+REMEMBER_THEME = "t => t ? localStorage.setItem('theme', t) : localStorage.removeItem('theme')"
+
+
+def show_view(page, width: int, scheme: str, theme: str | None) -> None:
+    """Put the page's browser in this view: viewport, system scheme and the switch's choice
+    (kept in localStorage for the page's origin: the next page load applies it before paint).
+    The page must be on the site already."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.emulate_media(color_scheme=scheme)
+    page.evaluate(REMEMBER_THEME, theme)
+
+
+def assert_theme_applied(page, theme: str | None) -> None:
+    assert page.evaluate("document.documentElement.dataset.theme || null") == theme, page.url
+
+
 def describe_violations(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} -> "

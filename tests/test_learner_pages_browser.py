@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
-from tests.a11y import axe_violations, describe_violations
+from tests.a11y import VIEWS, assert_theme_applied, axe_violations, describe_violations, show_view
 from tests.support import database_of_its_own, serving
 
 pytestmark = pytest.mark.browser
@@ -121,23 +121,15 @@ def test_page_reflows_at_320_px(browser, urls, name):
     assert width <= 320, f"{name} is {width}px wide at 320px"
 
 
-# Phone and desktop, light and dark, by the system's choice and by the manual switch's.
-VIEWS = [(1280, "light", None), (390, "dark", None), (1280, "light", "dark"),
-         (390, "dark", "light")]
-REMEMBER_THEME = "t => t ? localStorage.setItem('theme', t) : localStorage.removeItem('theme')"
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_page_has_no_accessibility_violations(browser, urls, name):
     """Every impact, not only serious and critical, in every view (one page, reloaded)."""
     context, page = open_page(browser, urls, name, width=1280)
     found = []
     for width, scheme, theme in VIEWS:
-        page.set_viewport_size({"width": width, "height": 800})
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(REMEMBER_THEME, theme)  # the manual switch's choice, or none
+        show_view(page, width, scheme, theme)
         page.reload()
-        assert page.evaluate("document.documentElement.dataset.theme || null") == theme
+        assert_theme_applied(page, theme)
         if name == "docs":
             page.wait_for_selector(".opblock", timeout=15_000)
         if violations := axe_violations(page):
