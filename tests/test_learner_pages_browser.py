@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
 PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "lab compare",
          "lab exercise", "lab scenarios", "lab result", "quiz form", "quiz result", "progress",
-         "login", "register", "docs", "join", "delete my data", "practice", "practice quiz",
-         "sorting"]
+         "login", "register", "docs", "join", "delete my data", "chapter practice", "practice",
+         "practice quiz", "practice result", "sorting", "sorting result"]
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,9 @@ def urls(server, browser):
     context = browser.new_context()
     quiz_result = submit_form(context, base_url, f"/chapters/{QUIZ}/quiz", quiz_answers)
     lab_result = submit_form(context, base_url, "/lab/exercise", lab_answers)
+    practice_result = submit_form(context, base_url, "/services/practice/databases",
+                                  quiz_answers)
+    sorting_result = submit_form(context, base_url, "/lab/sorting", lab_answers)
     state = context.storage_state()
     context.close()
     paths = {
@@ -86,8 +89,9 @@ def urls(server, browser):
         "quiz form": f"/chapters/{QUIZ}/quiz", "quiz result": quiz_result,
         "progress": "/progress", "login": "/login", "register": "/register", "docs": "/docs",
         "join": f"/join/{join_code(database_url)}", "delete my data": "/progress/delete",
-        "practice": "/services/practice", "practice quiz": "/services/practice/databases",
-        "sorting": "/lab/sorting",
+        "chapter practice": f"/chapters/{QUIZ}/practice", "practice": "/services/practice",
+        "practice quiz": "/services/practice/databases", "practice result": practice_result,
+        "sorting": "/lab/sorting", "sorting result": sorting_result,
     }
     return {name: base_url + path for name, path in paths.items()}, state
 

@@ -27,15 +27,17 @@ def first_write(client) -> None:
     assert response.status_code == 200, response.text
 
 
-def quiz_result_url(client, app) -> str:
-    form = soup(client.get(f"/chapters/{QUIZ}/quiz")).select_one("form.quiz-form")
+def result_url(client, path: str, form_selector: str) -> str:
+    """Submit the form on `path` with the first choice of every question ("customer" in every
+    drop-down); return the result page it redirects to."""
+    form = soup(client.get(path)).select_one(form_selector)
     hidden = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
-    answers = {}  # the first choice of every question (and of every matrix row)
+    answers = {}
     for choice in form.select("input[type=radio], input[type=checkbox]"):
         answers.setdefault(choice["name"], choice["value"])
     for select in form.select("select"):
         answers[select["name"]] = "customer"
-    response = client.post(f"/chapters/{QUIZ}/quiz", data={**hidden, **answers})
+    response = client.post(path, data={**hidden, **answers})
     assert response.status_code == 303, response.text
     return response.headers["location"]
 
@@ -54,30 +56,45 @@ def visitors(real_app):
     cohort = make_cohort(real_app, owner=teacher)
     clients = {"anonymous": client_for(real_app), "learner": client_for(real_app, learner),
                "instructor": client_for(real_app, teacher)}
-    yield clients, cohort.join_code
+    yield clients, cohort
     for client in clients.values():
         client.close()
 
 
-def page_urls(client, app, join_code: str) -> dict[str, str]:
+def page_urls(client, app, cohort) -> dict[str, str]:
     return {
         "home": "/", "chapter": f"/chapters/{QUIZ}", "search": "/search?q=patching",
         "404": "/chapters/no-such-chapter", "lab": "/lab", "lab exercise": "/lab/exercise",
         "lab scenarios": "/lab/scenarios", "lab result": lab_result_url(client, app),
-        "quiz form": f"/chapters/{QUIZ}/quiz", "quiz result": quiz_result_url(client, app),
+        "quiz form": f"/chapters/{QUIZ}/quiz",
+        "quiz result": result_url(client, f"/chapters/{QUIZ}/quiz", "form.quiz-form"),
+        "chapter practice": f"/chapters/{QUIZ}/practice",
         "progress": "/progress", "login": "/login", "register": "/register", "docs": "/docs",
-        "join": f"/join/{join_code}", "delete my data": "/progress/delete",
+        "join": f"/join/{cohort.join_code}", "delete my data": "/progress/delete",
+        "services": "/services", "service": "/services/app-service",
+        "service checklist": "/services/key-vault/checklist",
+        "checklist": "/services/checklist?s=app-service&s=azure-sql",
+        "compare": "/services/compare?s=app-service&s=functions",
+        "practice": "/services/practice", "practice quiz": "/services/practice/databases",
+        "practice result": result_url(client, "/services/practice/databases", "form.quiz-form"),
+        "sorting": "/lab/sorting",
+        "sorting result": result_url(client, "/lab/sorting", "form.practice-sorting"),
+        # an instructor's pages: a learner gets the 403 page, an anonymous reader the sign-in
+        "instructor": "/instructor", "api tokens": "/instructor/tokens",
+        "cohort": f"/instructor/cohorts/{cohort.id}",
+        "item analysis": f"/instructor/cohorts/{cohort.id}/items",
+        "confirm rotate": f"/instructor/cohorts/{cohort.id}/confirm-rotate-code",
     }
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "instructor"])
 def test_every_page_type_shows_who_is_signed_in(real_app, visitors, who):
-    clients, join_code = visitors
+    clients, cohort = visitors
     client = clients[who]
     first_write(client)
-    for name, url in page_urls(client, real_app, join_code).items():
-        response = client.get(url)
-        assert response.status_code in (200, 404), (name, response.status_code)
+    for name, url in page_urls(client, real_app, cohort).items():
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code in (200, 403, 404), (name, response.status_code)
         header = soup(response).select_one("header.site-header")
         assert header is not None, f"{name}: no site header"
         nav_links = [a.get_text(" ", strip=True) for a in header.select("nav a")]
