@@ -131,13 +131,19 @@ def live_server(tmp_path, database_url):
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory, migrated_template):
-    """One live server for a whole module whose tests only read, or write only as their own
-    anonymous browsers: a server start is ~2 s of CPU."""
+def shared_site(tmp_path_factory, migrated_template):
+    """(base URL, database URL) of one live server for a whole module whose tests only read,
+    or write only as their own anonymous browsers: a server start is ~2 s of CPU."""
     tmp = tmp_path_factory.mktemp("shared-server")
     with database_of_its_own(tmp, migrated_template) as database_url, \
             serving(database_url, tmp / "var") as base_url:
-        yield base_url
+        yield base_url, database_url
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared_site):
+    """The base URL of the module's `shared_site`."""
+    return shared_site[0]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
 from tests.a11y import VIEWS, assert_theme_applied, axe_violations, describe_violations, show_view
-from tests.support import database_of_its_own, serving
 
 pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
@@ -19,14 +18,6 @@ PAGES = ["home", "chapter", "your side", "compliance", "search", "404", "lab", "
          "lab exercise", "lab scenarios", "lab result", "quiz form", "quiz result", "progress",
          "login", "register", "docs", "join", "delete my data", "chapter practice", "practice",
          "practice quiz", "practice result", "sorting", "sorting result"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, migrated_template):
-    tmp = tmp_path_factory.mktemp("learner-pages")
-    with database_of_its_own(tmp, migrated_template) as database_url:
-        with serving(database_url, tmp / "var") as base_url:
-            yield base_url, database_url
 
 
 def join_code(database_url: str) -> str:
@@ -69,9 +60,9 @@ def lab_answers(form) -> dict:
 
 
 @pytest.fixture(scope="module")
-def urls(server, browser):
+def urls(shared_site, browser):
     """Each page type's URL; the attempts belong to the browser state saved in `state`."""
-    base_url, database_url = server
+    base_url, database_url = shared_site
     context = browser.new_context()
     quiz_result = submit_form(context, base_url, f"/chapters/{QUIZ}/quiz", quiz_answers)
     lab_result = submit_form(context, base_url, "/lab/exercise", lab_answers)

@@ -1,4 +1,8 @@
-"""Taking a real quiz in Chromium with the keyboard only: Check, submit, feedback, retry."""
+"""Taking a real quiz in Chromium with the keyboard only: Check, submit, feedback, retry.
+
+One server for the module: each test's browser is a learner of its own, and what a test reads
+back from the database is that learner's.
+"""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +13,7 @@ from tests.a11y import assert_no_axe_violations
 from tests.support import REAL_CONTENT
 
 pytestmark = pytest.mark.browser
+
 SLUG = "pros-and-cons"  # every question type, six questions
 GUIDE = load_guide(REAL_CONTENT)
 QUIZ = GUIDE.quiz(SLUG)
@@ -56,8 +61,8 @@ def wrong_answer(question):
     return [wrong] if question.type != "multiple" else question.correct_answer + [wrong]
 
 
-def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_server):
-    page.goto(f"{live_server}/chapters/{SLUG}/quiz")
+def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, shared_server):
+    page.goto(f"{shared_server}/chapters/{SLUG}/quiz")
     assert page.title() == f"{GUIDE.chapter(SLUG).title} quiz - Azure Shared Responsibility Guide"
     status = page.locator("#quiz-status[role=status]")
     assert status.count() == 1 and status.inner_text() == ""
@@ -97,12 +102,12 @@ def test_take_quiz_with_keyboard_check_feedback_and_retry_missed(page, live_serv
     assert shown == [f"q-{q.id}" for q in QUIZ.questions if q.id in missed]
 
 
-def test_api_docs_render_from_local_assets(page, live_server):
+def test_api_docs_render_from_local_assets(page, shared_server):
     outside = []
     page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(live_server) else None)
+            if not r.url.startswith(shared_server) else None)
 
-    page.goto(f"{live_server}/docs")
+    page.goto(f"{shared_server}/docs")
 
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock", has_text="/api/v1/quizzes/{slug}/attempts").count() == 1
@@ -120,28 +125,33 @@ def answer_with_mouse(page, question, response) -> None:
             page.check(f"#{question.id}--{choice_id}")
 
 
-def stored_response(database_url: str, question_id: str):
+def stored_response(database_url: str, page, question_id: str):
+    """The graded answers to this question stored for the learner of this page's browser."""
     from sqlalchemy import create_engine
     from sqlmodel import Session, select
 
-    from app.models import Answer
+    from app.models import Answer, Attempt
+    from app.services import sign_ins
 
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "guide_session")
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            return session.exec(select(Answer.response)
-                                .where(Answer.question_id == question_id)).all()
+            learner = sign_ins.find_user(session, token=token)
+            return session.exec(select(Answer.response).join(Attempt)
+                                .where(Attempt.learner_id == learner.id,
+                                       Answer.question_id == question_id)).all()
     finally:
         engine.dispose()
 
 
-def test_immediate_check_shows_the_key_and_the_answer_cannot_be_changed(page, live_server,
-                                                                          database_url):
+def test_immediate_check_shows_the_key_and_the_answer_cannot_be_changed(page, shared_site):
+    base_url, database_url = shared_site
     quiz = GUIDE.quiz("how-it-works")
     assert quiz.behaviour == "immediate"
     first = next(q for q in quiz.questions if q.type == "single")
     wrong = wrong_answer(first)
-    page.goto(f"{live_server}{quiz.url}")
+    page.goto(f"{base_url}{quiz.url}")
     answer_with_mouse(page, first, wrong)
 
     fieldset = page.locator(f"#q-{first.id}")
@@ -172,24 +182,24 @@ def test_immediate_check_shows_the_key_and_the_answer_cannot_be_changed(page, li
 
     assert "/quiz/attempts/" in page.url
     expect(page.locator(f"#review-{first.id} .quiz-verdict")).to_contain_text("Not quite")
-    assert stored_response(database_url, first.id) == [wrong]
+    assert stored_response(database_url, page, first.id) == [wrong]
 
 
-def test_deferred_final_quiz_has_no_check_button(page, live_server):
+def test_deferred_final_quiz_has_no_check_button(page, shared_server):
     quiz = GUIDE.quiz("faq")
     assert quiz.behaviour == "deferred"
 
-    page.goto(f"{live_server}{quiz.url}")
+    page.goto(f"{shared_server}{quiz.url}")
 
     expect(page.locator("fieldset.quiz-question").first).to_be_visible()
     assert page.locator("button.quiz-check, button[name=check]").count() == 0
     assert page.get_by_role("button", name="Check").count() == 0
-    assert page.goto(f"{live_server}{quiz.practice_url}").status == 404
+    assert page.goto(f"{shared_server}{quiz.practice_url}").status == 404
 
 
-def test_check_of_an_unanswered_question_says_so_visibly(page, live_server):
+def test_check_of_an_unanswered_question_says_so_visibly(page, shared_server):
     quiz = GUIDE.quiz("how-it-works")
-    page.goto(f"{live_server}{quiz.url}")
+    page.goto(f"{shared_server}{quiz.url}")
     first = quiz.questions[0]
     assert first.type == "matrix"
     page.select_option(f"#{first.id}--{first.rows[0].id}", "customer")  # one row of several
@@ -204,10 +214,11 @@ def test_check_of_an_unanswered_question_says_so_visibly(page, live_server):
     assert_no_axe_violations(page)
 
 
-def test_practice_reveals_freely_and_stays_open(page, live_server, database_url):
+def test_practice_reveals_freely_and_stays_open(page, shared_site):
+    base_url, database_url = shared_site
     quiz = GUIDE.quiz("how-it-works")
     question = next(q for q in quiz.questions if q.type == "single")
-    page.goto(f"{live_server}{quiz.practice_url}")
+    page.goto(f"{base_url}{quiz.practice_url}")
 
     answer_with_mouse(page, question, wrong_answer(question))
     page.locator(f"#q-{question.id} button.quiz-check").click()
@@ -216,6 +227,6 @@ def test_practice_reveals_freely_and_stays_open(page, live_server, database_url)
     page.locator(f"#q-{question.id} button.quiz-check").click()
     expect(page.locator("#quiz-status")).to_contain_text("correct.")
 
-    assert stored_response(database_url, question.id) == []  # no graded answer stored
-    page.goto(f"{live_server}/progress")
+    assert stored_response(database_url, page, question.id) == []  # no graded answer stored
+    page.goto(f"{base_url}/progress")
     expect(page.locator(f"#practice-{quiz.slug} td").first).to_have_text("2")
