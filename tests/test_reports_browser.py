@@ -16,9 +16,11 @@ pytestmark = pytest.mark.browser
 EMAIL = "browser-teacher@example.com"
 
 
-@pytest.fixture
-def seeded(live_server, database_url):
-    """A demo cohort of 30 learners on the live server's database, and a teacher's session."""
+@pytest.fixture(scope="module")
+def seeded(shared_site):
+    """A demo cohort of 30 learners on the module's server, and a teacher's session (the tests
+    only read it)."""
+    base_url, database_url = shared_site
     engine = create_engine(database_url)
     with Session(engine, expire_on_commit=False) as session:
         summary = seed_demo(session, load_guide(REAL_CONTENT), learners=30, cohort_name="Browser",
@@ -28,20 +30,21 @@ def seeded(live_server, database_url):
         token = sign_ins.create_sign_in(session, user_id=teacher.id, days=1)
         session.commit()
     engine.dispose()
-    return {"cohort_id": summary.cohort_id, "token": token}
+    return {"base_url": base_url, "cohort_id": summary.cohort_id, "token": token}
 
 
-def signed_in_page(browser, live_server, token: str, **context_options):
+def signed_in_page(browser, base_url, token: str, **context_options):
     context = browser.new_context(**context_options)
-    context.add_cookies([{"name": SIGN_IN_COOKIE, "value": token, "url": live_server}])
+    context.add_cookies([{"name": SIGN_IN_COOKIE, "value": token, "url": base_url}])
     return context, context.new_page()
 
 
-def test_item_analysis_pages_list_every_quiz_and_item(browser, live_server, seeded):
+def test_item_analysis_pages_list_every_quiz_and_item(browser, seeded):
+    base_url = seeded["base_url"]
     # axe and reflow of these pages in every view: tests/test_instructor_layout_browser.py
-    context, page = signed_in_page(browser, live_server, seeded["token"],
+    context, page = signed_in_page(browser, base_url, seeded["token"],
                                    viewport={"width": 1280, "height": 900})
-    base = f"{live_server}/instructor/cohorts/{seeded['cohort_id']}"
+    base = f"{base_url}/instructor/cohorts/{seeded['cohort_id']}"
     for path in ("/items", "/quizzes/how-it-works/items"):
         page.goto(base + path)
         assert page.locator("h1").inner_text().startswith("Item analysis")
@@ -49,11 +52,11 @@ def test_item_analysis_pages_list_every_quiz_and_item(browser, live_server, seed
     context.close()
 
 
-def test_item_analysis_table_scrolls_inside_its_region_on_a_phone(browser, live_server,
-                                                                   seeded):
-    context, page = signed_in_page(browser, live_server, seeded["token"],
+def test_item_analysis_table_scrolls_inside_its_region_on_a_phone(browser, seeded):
+    base_url = seeded["base_url"]
+    context, page = signed_in_page(browser, base_url, seeded["token"],
                                    viewport={"width": 360, "height": 740})
-    page.goto(f"{live_server}/instructor/cohorts/{seeded['cohort_id']}/quizzes/faq/items")
+    page.goto(f"{base_url}/instructor/cohorts/{seeded['cohort_id']}/quizzes/faq/items")
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 360, "the page itself must not scroll sideways"
     assert page.locator(".table-scroll[role=region][tabindex='0']").count() == 1
