@@ -1,6 +1,7 @@
 """Accounts and progress in a real browser: register, sign out, sign in, the reading position,
 and axe-core on the states a plain page load does not reach (the page types themselves, in
-every view: tests/test_learner_pages_browser.py)."""
+every view: tests/test_learner_pages_browser.py). One server for the module: each test's
+browser is a visitor of its own."""
 
 import pytest
 
@@ -10,14 +11,14 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 
 
-def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
+def test_register_sign_out_and_sign_in_keep_progress(page, shared_server):
     # The shared page of a browser without a sign-in: its script records the visit (the
     # first write, which gives this browser its anonymous user).
     with page.expect_response("**/api/v1/me/position") as reported:
-        page.goto(live_server + "/chapters/why-it-matters")
+        page.goto(shared_server + "/chapters/why-it-matters")
     assert reported.value.status == 204
 
-    page.goto(live_server + "/register?next=/progress")
+    page.goto(shared_server + "/register?next=/progress")
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Display name").fill("Ada")
     page.get_by_label("Password").fill(PASSWORD)
@@ -29,8 +30,8 @@ def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
     assert_no_axe_violations(page, "progress after registering")
 
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(live_server + "/")
-    page.goto(live_server + "/login?next=/progress")
+    page.wait_for_url(shared_server + "/")
+    page.goto(shared_server + "/login?next=/progress")
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -42,13 +43,13 @@ def test_register_sign_out_and_sign_in_keep_progress(page, live_server):
     assert "✓ Read" in page.locator("ol.progress-chapters li").first.inner_text()
 
 
-def test_reading_position_is_reported_and_offered_on_return(page, live_server):
-    page.goto(live_server + "/")
+def test_reading_position_is_reported_and_offered_on_return(page, shared_server):
+    page.goto(shared_server + "/")
     with page.expect_response("**/api/v1/me/position") as reported:
-        page.goto(live_server + "/chapters/why-it-matters#threats")
+        page.goto(shared_server + "/chapters/why-it-matters#threats")
     assert reported.value.status == 204
 
-    page.goto(live_server + "/progress")
+    page.goto(shared_server + "/progress")
     continue_link = page.get_by_role("link", name="Continue where you left off")
     assert continue_link.get_attribute("href") == "/chapters/why-it-matters#threats"
     assert_no_axe_violations(page, "progress offering to continue")
