@@ -40,10 +40,10 @@ for the lock, so a unit should only run statements: grade, build rows and conver
 before calling run() (the quiz submission does, `app.db.Prepared.bind`).
 
 Where a quiz submission's time goes now (py-spy, GIL-holding samples, 2 workers under wrk,
-2026-12-01): the batch statements about a tenth; grading and converting its rows a sixth;
-FastAPI's routing and dependencies, the middleware and building the response about two
+2026-12-02): the batch statements about a tenth; grading and converting its rows a fifth;
+FastAPI's routing and dependencies, the middleware and sending the response about two
 fifths; uvicorn and the event loop the rest. bench/write_ceiling.py's raw ASGI app does the
-same SQL without any of the HTTP edge, which is why the app reaches 0.37-0.40 of it.
+same SQL without any of the HTTP edge, which is why the app reaches 0.49-0.65 of it.
 
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
 its own, in a thread pool as large as the engine's connection pool (GUIDE_DATABASE_POOL_SIZE,
