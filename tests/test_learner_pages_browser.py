@@ -87,12 +87,10 @@ def urls(shared_site, browser):
     return {name: base_url + path for name, path in paths.items()}, state
 
 
-def open_page(browser, urls, name, *, width, scheme="light", theme=None):
+def open_page(browser, urls, name, *, width, scheme="light"):
     addresses, state = urls
     context = browser.new_context(viewport={"width": width, "height": 800},
                                   color_scheme=scheme, storage_state=state)
-    if theme:  # the manual switch's choice, as a returning visitor's browser remembers it
-        context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
     page = context.new_page()
     page.goto(addresses[name])
     if name == "docs":

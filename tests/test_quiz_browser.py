@@ -13,7 +13,6 @@ from tests.a11y import assert_no_axe_violations
 from tests.support import REAL_CONTENT
 
 pytestmark = pytest.mark.browser
-
 SLUG = "pros-and-cons"  # every question type, six questions
 GUIDE = load_guide(REAL_CONTENT)
 QUIZ = GUIDE.quiz(SLUG)
