@@ -57,6 +57,37 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def workers_cpu(process: subprocess.Popen) -> list[float]:
+    """CPU seconds (user + system) each worker of a uvicorn `--workers` process has used so far
+    (Linux /proc; an empty list elsewhere)."""
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        return []
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = []
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
+    return seconds
+
+
+def run_wrk_measuring_cpu(process: subprocess.Popen, url: str, **options) -> dict:
+    """run_wrk, plus each worker's CPU seconds during the run ("worker_cpu") and the CPU time
+    per request ("cpu_ms_per_request"): a figure that an uneven spread of wrk's connections over
+    the workers (which moves requests/s by a fifth) does not move."""
+    before = workers_cpu(process)
+    result = run_wrk(url, **options)
+    after = workers_cpu(process)
+    used = [end - start for start, end in zip(before, after, strict=False)]
+    result["worker_cpu"] = used
+    result["cpu_ms_per_request"] = 1000 * sum(used) / max(result["requests"], 1) if used else None
+    return result
+
+
 def run_wrk(url: str, *, seconds: int = 10, connections: int = 50, threads: int = 1,
             script: Path | None = None, headers: dict | None = None) -> dict:
     """Run wrk with latency stats; return requests/s, p99 (ms), non-2xx count, requests."""

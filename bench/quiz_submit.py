@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.guide import load_guide
-from bench._servers import ROOT, run_wrk, start_guide, stop
+from bench._servers import ROOT, run_wrk, run_wrk_measuring_cpu, start_guide, stop
 
 SCRIPT = Path(__file__).resolve().parent / "submit.lua"
 
@@ -102,8 +102,9 @@ def measure_app(args, answers: dict, tmp: Path, database_url: str) -> dict:
         learners = [sign_in(url, path, answers) for _ in range(args.learners)]
         os.environ.update(BENCH_LEARNERS=learners_env(learners), BENCH_PATH=path,
                           BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
-        result = run_wrk(url + path, seconds=args.seconds, connections=args.connections,
-                         threads=min(2, args.connections), script=SCRIPT)
+        result = run_wrk_measuring_cpu(process, url + path, seconds=args.seconds,
+                                       connections=args.connections,
+                                       threads=min(2, args.connections), script=SCRIPT)
     finally:
         stop(process)
     result["baseline"] = baseline
@@ -140,6 +141,14 @@ def main() -> int:
     return report(result, ceiling, args)
 
 
+def cpu_summary(result: dict) -> str:
+    """ "; CPU 0.62 ms per submission, workers 9.8 + 9.6 s" (empty without /proc)."""
+    if not result.get("cpu_ms_per_request"):
+        return ""
+    workers = " + ".join(f"{seconds:.1f}" for seconds in result["worker_cpu"])
+    return f"\n    CPU {result['cpu_ms_per_request']:.2f} ms per submission, workers {workers} s"
+
+
 def report(result: dict, ceiling: dict | None, args) -> int:
     ok = result["requests"] - result["non_2xx"]
     baseline = result["baseline"]
@@ -150,7 +159,7 @@ def report(result: dict, ceiling: dict | None, args) -> int:
     print(f"baseline GET /api/v1/quizzes: {baseline['rps']:.0f}/s, "
           f"p99 {baseline['p99_ms']:.1f} ms")
     print(f"app submissions/s: {result['rps']:.0f}   p99: {result['p99_ms']:.1f} ms   "
-          f"2xx: {ok}   non-2xx: {result['non_2xx']}")
+          f"2xx: {ok}   non-2xx: {result['non_2xx']}{cpu_summary(result)}")
     # wrk drops the responses still in flight when time is up; the server may have stored
     # those, so the database may hold up to one more attempt per connection than wrk counted.
     in_flight = result["stored"] - ok
@@ -160,8 +169,12 @@ def report(result: dict, ceiling: dict | None, args) -> int:
     if ceiling is not None:
         ratio = result["rps"] / ceiling["rps"]
         print(f"ceiling (stdlib sqlite3, group commit, same SQL): {ceiling['rps']:.0f}/s   "
-              f"p99: {ceiling['p99_ms']:.1f} ms")
+              f"p99: {ceiling['p99_ms']:.1f} ms{cpu_summary(ceiling)}")
         print(f"ratio app/ceiling: {ratio:.2f} (goal >= 0.6)")
+        if result.get("cpu_ms_per_request") and ceiling.get("cpu_ms_per_request"):
+            print(f"ratio of CPU per submission, ceiling/app: "
+                  f"{ceiling['cpu_ms_per_request'] / result['cpu_ms_per_request']:.2f} "
+                  f"(the same comparison, unmoved by how wrk's connections spread)")
         goal = goal and ratio >= 0.6
     print(f"storage matches responses: {'yes' if consistent else 'NO'}; "
           f"goal (>= 2000/s, p99 < 50 ms{', ratio >= 0.6' if ceiling else ''}): "

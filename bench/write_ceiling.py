@@ -35,8 +35,8 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel
 
-from bench._servers import ROOT, free_port, run_wrk, stop, wait_for
-from bench.quiz_submit import SCRIPT, correct_answers, stored_attempts
+from bench._servers import ROOT, free_port, run_wrk_measuring_cpu, stop, wait_for
+from bench.quiz_submit import SCRIPT, correct_answers, cpu_summary, stored_attempts
 
 VARIANTS = ("ceiling", "writer", "writer+freeze", "writer+service")
 PATH = "/submit"
@@ -79,8 +79,9 @@ def measure(variant: str, args, answers: dict) -> dict:
         try:
             os.environ.update(BENCH_LEARNERS="-|-", BENCH_PATH=PATH,
                               BENCH_ANSWERS=json.dumps(answers), BENCH_RUN=uuid.uuid4().hex[:8])
-            result = run_wrk(url + PATH, seconds=args.seconds, connections=args.connections,
-                             threads=2, script=SCRIPT)
+            result = run_wrk_measuring_cpu(process, url + PATH, seconds=args.seconds,
+                                           connections=args.connections, threads=2,
+                                           script=SCRIPT)
         finally:
             stop(process)
         result["stored"] = stored_attempts(database)
@@ -115,7 +116,8 @@ def main() -> int:
                        and result["integrity"] == "ok")
         print(f"{variant:>14}: {result['rps']:6.0f} submissions/s  p99 {result['p99_ms']:6.1f} ms"
               f"  2xx {ok}  non-2xx {result['non_2xx']}  stored {result['stored']}"
-              f" (+{in_flight} in flight)  integrity {result['integrity']}", flush=True)
+              f" (+{in_flight} in flight)  integrity {result['integrity']}{cpu_summary(result)}",
+              flush=True)
     if "ceiling" in results:
         for variant in [name for name in results if name != "ceiling"]:
             ratio = results[variant]["rps"] / results["ceiling"]["rps"]
