@@ -34,8 +34,11 @@ from tests.support import (
 
 def pytest_collection_modifyitems(items):
     """Browser tests run last: Playwright's sync API leaves an event loop running in the main
-    thread for the rest of the run, and tests that call `asyncio.run` must come before it."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    thread for the rest of the run, and tests that call `asyncio.run` must come before it.
+    Within each kind, the tests marked `long` come first: started last, one of them would keep
+    its worker busy for half a minute after the other one had finished."""
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None,
+                                 item.get_closest_marker("long") is None))
 
 
 # --- database: a file per test on SQLite; on PostgreSQL one database per run, emptied per test

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
@@ -76,6 +77,7 @@ parameters = {{ "path.slug" = "{QUIZ}", "path.question_id" = "{QUESTION}" }}
 """
 
 
+@pytest.mark.long
 def test_every_api_operation_answers_as_documented(live_server, database_url, tmp_path):
     people = _people(database_url)
     with local_http(live_server) as http:

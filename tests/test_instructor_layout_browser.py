@@ -99,6 +99,7 @@ def test_no_instructor_page_scrolls_sideways_from_320px_up(seeded):
     assert wide == []
 
 
+@pytest.mark.long
 def test_instructor_pages_have_no_axe_violations_in_every_view(seeded):
     page, urls = seeded
     page.goto(urls["index"])

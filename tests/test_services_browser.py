@@ -12,6 +12,7 @@ PAGES = ("/services", "/services/app-service", "/services/key-vault/checklist",
          "/services/compare?s=app-service&s=functions&s=virtual-machines-linux-virtual-machines")
 
 
+@pytest.mark.long
 def test_service_pages_pass_axe_in_every_view_and_reflow_at_320_px(browser, live_server):
     problems = {}
     context = browser.new_context()
