@@ -58,12 +58,13 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def workers_cpu(process: subprocess.Popen) -> list[float]:
-    """CPU seconds (user + system) each worker of a uvicorn `--workers` process has used so far
-    (Linux /proc; an empty list elsewhere)."""
+    """CPU seconds (user + system) each worker of a uvicorn `--workers` process has used so far,
+    or the process itself without workers (Linux /proc; an empty list elsewhere)."""
     try:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     except OSError:
         return []
+    children = children or [str(process.pid)]
     ticks = os.sysconf("SC_CLK_TCK")
     seconds = []
     for pid in children:
