@@ -43,7 +43,9 @@ Where a quiz submission's time goes now (py-spy, GIL-holding samples, 2 workers 
 2026-12-02): the batch statements about a tenth; grading and converting its rows a fifth;
 FastAPI's routing and dependencies, the middleware and sending the response about two
 fifths; uvicorn and the event loop the rest. bench/write_ceiling.py's raw ASGI app does the
-same SQL without any of the HTTP edge, which is why the app reaches 0.49-0.65 of it.
+same SQL without any of the HTTP edge and is bound by fsync, not CPU: the app's CPU per
+submission is about three times the ceiling's, and its submissions/s 0.54 of a ceiling whose
+workers both get connections (bench-quiz prints both figures).
 
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
 its own, in a thread pool as large as the engine's connection pool (GUIDE_DATABASE_POOL_SIZE,
