@@ -64,6 +64,8 @@ def workers_cpu(process: subprocess.Popen) -> list[float]:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     except OSError:
         return []
+    # multiprocessing's resource tracker is a child too, but no worker
+    children = [pid for pid in children if b"resource_tracker" not in _cmdline(pid)]
     children = children or [str(process.pid)]
     ticks = os.sysconf("SC_CLK_TCK")
     seconds = []
@@ -74,6 +76,13 @@ def workers_cpu(process: subprocess.Popen) -> list[float]:
             continue
         seconds.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
     return seconds
+
+
+def _cmdline(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def run_wrk_measuring_cpu(process: subprocess.Popen, url: str, **options) -> dict:
