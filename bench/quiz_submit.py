@@ -142,7 +142,8 @@ def main() -> int:
 
 
 def cpu_summary(result: dict) -> str:
-    """ "; CPU 0.62 ms per submission, workers 9.8 + 9.6 s" (empty without /proc)."""
+    """A second line, "    CPU 0.62 ms per submission, workers 9.8 + 9.6 s" (empty without
+    /proc)."""
     if not result.get("cpu_ms_per_request"):
         return ""
     workers = " + ".join(f"{seconds:.1f}" for seconds in result["worker_cpu"])

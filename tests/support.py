@@ -78,6 +78,17 @@ def login(client: TestClient, email: str = "ada@example.com", password: str = DE
                        headers={"X-CSRF-Token": csrf_token(client)})
 
 
+def filled_form(form) -> dict:
+    """What a parsed form (BeautifulSoup) posts with its hidden fields kept, the first choice of
+    every question and "customer" in every drop-down (matrix rows, lab cells, sorting items)."""
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    for choice in form.select("input[type=radio], input[type=checkbox]"):
+        data.setdefault(choice["name"], choice["value"])
+    for select in form.select("select"):
+        data[select["name"]] = "customer"
+    return data
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, create_engine
 
 from tests.a11y import VIEWS, assert_theme_applied, axe_violations, describe_violations, show_view
+from tests.support import filled_form
 
 pytestmark = pytest.mark.browser
 QUIZ = "how-it-works"
@@ -35,28 +36,14 @@ def join_code(database_url: str) -> str:
     return cohort.join_code
 
 
-def submit_form(context, base_url: str, path: str, fill) -> str:
-    """Post the form on `path` with this browser's cookies; return where it redirects."""
+def submit_form(context, base_url: str, path: str) -> str:
+    """Post the form on `path`, filled in, with this browser's cookies; return where it
+    redirects."""
     html = context.request.get(base_url + path).text()
     form = BeautifulSoup(html, "html.parser").select_one("main form[method=post]")
-    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
-    data.update(fill(form))
-    response = context.request.post(base_url + path, form=data, max_redirects=0)
+    response = context.request.post(base_url + path, form=filled_form(form), max_redirects=0)
     assert response.status == 303, response.text()[:2000]
     return response.headers["location"]
-
-
-def quiz_answers(form) -> dict:
-    answers = {}
-    for choice in form.select("input[type=radio], input[type=checkbox]"):
-        answers.setdefault(choice["name"], choice["value"])
-    for select in form.select("select"):
-        answers[select["name"]] = "customer"
-    return answers
-
-
-def lab_answers(form) -> dict:
-    return {select["name"]: "customer" for select in form.select("select")}
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +51,10 @@ def urls(shared_site, browser):
     """Each page type's URL; the attempts belong to the browser state saved in `state`."""
     base_url, database_url = shared_site
     context = browser.new_context()
-    quiz_result = submit_form(context, base_url, f"/chapters/{QUIZ}/quiz", quiz_answers)
-    lab_result = submit_form(context, base_url, "/lab/exercise", lab_answers)
-    practice_result = submit_form(context, base_url, "/services/practice/databases",
-                                  quiz_answers)
-    sorting_result = submit_form(context, base_url, "/lab/sorting", lab_answers)
+    quiz_result = submit_form(context, base_url, f"/chapters/{QUIZ}/quiz")
+    lab_result = submit_form(context, base_url, "/lab/exercise")
+    practice_result = submit_form(context, base_url, "/services/practice/databases")
+    sorting_result = submit_form(context, base_url, "/lab/sorting")
     state = context.storage_state()
     context.close()
     paths = {

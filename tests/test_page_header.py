@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.cohort_helpers import client_for, make_account, make_cohort
+from tests.support import filled_form
 from tests.test_lab import grid_form
 
 QUIZ = "how-it-works"
@@ -28,16 +29,9 @@ def first_write(client) -> None:
 
 
 def result_url(client, path: str, form_selector: str) -> str:
-    """Submit the form on `path` with the first choice of every question ("customer" in every
-    drop-down); return the result page it redirects to."""
+    """Submit the form on `path`, filled in; return the result page it redirects to."""
     form = soup(client.get(path)).select_one(form_selector)
-    hidden = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
-    answers = {}
-    for choice in form.select("input[type=radio], input[type=checkbox]"):
-        answers.setdefault(choice["name"], choice["value"])
-    for select in form.select("select"):
-        answers[select["name"]] = "customer"
-    response = client.post(path, data={**hidden, **answers})
+    response = client.post(path, data=filled_form(form))
     assert response.status_code == 303, response.text
     return response.headers["location"]
 
