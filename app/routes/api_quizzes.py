@@ -8,9 +8,10 @@ from app.guide import Question, Quiz
 from app.guide.quizzes import MATRIX_OPTIONS
 from app.services import attempt_drafts, grading, practice
 from app.services.attempts import FULL
-from app.web.cookies import set_sign_in_cookie
+from app.web.cookies import SIGN_IN_COOKIE, read_cookie, set_sign_in_cookie
 from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
 from app.web.inputs import PathText
+from app.web.json_body import documented_body, read_json_body
 from app.web.quiz_schemas import (
     AttemptCreate,
     AttemptPublic,
@@ -59,14 +60,20 @@ async def show_quiz(slug: PathText, guide: GuideDep):
                               "description": "A replayed client_attempt_id: the stored result"},
                         **errors(403, 404, 409, 413, 422, conflict=(
                             "client_attempt_id used for another quiz, or another attempt at "
-                            "this quiz is in progress (the detail names its id)"))})
-async def submit_attempt(slug: PathText, body: AttemptCreate, guide: GuideDep, db: Db,
-                         settings: SettingsDep, token: SignInToken) -> Response:
+                            "this quiz is in progress (the detail names its id)"))},
+             openapi_extra=documented_body(AttemptCreate))
+async def submit_attempt(slug: PathText, request: Request) -> Response:
     """Grade and store an attempt at the whole quiz. Idempotent per client_attempt_id.
 
     On an `immediate` quiz, the answers checked in this attempt are final: they are taken
     as stored, any value sent for them is ignored (and they may be left out).
     """
+    # The write hot path: the body and the app's objects are read here, not through a body
+    # parameter and dependencies (app/web/json_body.py says why, with the figures).
+    body = await read_json_body(request, AttemptCreate)
+    state = request.app.state
+    guide, db, settings = state.guide, state.database, state.settings
+    token = read_cookie(request.headers, SIGN_IN_COOKIE)
     quiz = grading.get_quiz(guide, slug)
     # A deferred quiz is graded and turned into rows here (pure and quick): the write only
     # binds them. An immediate quiz is graded in the write, with its checked answers.

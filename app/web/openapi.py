@@ -11,8 +11,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from app.web.json_body import DOCUMENTED_BODIES
+
 UNSAFE = {"post", "put", "patch", "delete"}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorPublic"}
+REF_TEMPLATE = "#/components/schemas/{model}"
 DEFAULT_DESCRIPTIONS = {
     400: "The body is not valid JSON", 401: "Sign-in needed", 403: "Not allowed, or a "
     "missing or wrong CSRF token", 404: "Not found (also: an id out of range)",
@@ -62,6 +65,11 @@ def document_errors(schema: dict) -> None:
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     components["ErrorPublic"] = ErrorPublic.model_json_schema()
+    for name, model in DOCUMENTED_BODIES.items():  # bodies their routes read themselves
+        body_schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        for nested, nested_schema in body_schema.pop("$defs", {}).items():
+            components.setdefault(nested, nested_schema)
+        components.setdefault(name, body_schema)
 
 
 def _edge_errors(method: str, operation: dict) -> list[int]:
