@@ -40,12 +40,14 @@ for the lock, so a unit should only run statements: grade, build rows and conver
 before calling run() (the quiz submission does, `app.db.Prepared.bind`).
 
 Where a quiz submission's time goes now (py-spy, GIL-holding samples, 2 workers under wrk,
-2026-12-02): the batch statements about a tenth; grading and converting its rows a fifth;
-FastAPI's routing and dependencies, the middleware and sending the response about two
-fifths; uvicorn and the event loop the rest. bench/write_ceiling.py's raw ASGI app does the
-same SQL without any of the HTTP edge and is bound by fsync, not CPU: the app's CPU per
-submission is about three times the ceiling's, and its submissions/s 0.54 of a ceiling whose
-workers both get connections (bench-quiz prints both figures).
+2026-12-02, after the route began reading its own body: app/web/json_body.py): the batch
+statements about an eighth; grading a tenth; converting the rows' parameters for the driver a
+sixth (a third of that is json.dumps of the responses); FastAPI, Starlette and our
+middleware, from routing to sending the response, about a quarter; uvicorn and the event
+loop the rest. bench/write_ceiling.py's raw ASGI app does the same SQL without any of the
+HTTP edge and is bound by fsync, not CPU: the app's CPU per submission is 2.5-2.8 times the
+ceiling's, and its submissions/s 0.59-0.67 of a ceiling whose workers both get connections
+(median 0.62 over six runs; bench-quiz prints both figures).
 
 PostgreSQL: a pool of ordinary transactions. Each unit runs in a Session and transaction of
 its own, in a thread pool as large as the engine's connection pool (GUIDE_DATABASE_POOL_SIZE,
