@@ -7,7 +7,8 @@ the one way to render an HTML page (app/web/rendering.py), with `FragmentsDep` f
 bodies that are the same for everybody (app/web/fragments.py).
 
 One route reads its body and these objects itself: the quiz submission, the write hot path,
-where FastAPI's dependency solving was a tenth of each request's CPU (app/web/json_body.py).
+where FastAPI's body parsing and dependency solving were a tenth of each request's CPU
+(app/web/json_body.py).
 """
 
 from typing import Annotated
