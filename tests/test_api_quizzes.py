@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.guide.vocabulary import CLIENT_ATTEMPT_ID
 from app.models import Answer, Attempt, User
 from app.web.quiz_schemas import AttemptCreate, AttemptPublic
 from tests.support import csrf_token
@@ -127,6 +128,8 @@ def test_same_client_attempt_id_from_two_learners_are_two_attempts(client, app):
     ({"client_attempt_id": str(uuid.uuid4())}, 422, "answers"),
     ({"client_attempt_id": str(uuid.uuid4()), "answers": PERFECT, "extra": 1}, 422, "extra"),
     ({"client_attempt_id": 12345678, "answers": PERFECT}, 422, "client_attempt_id"),
+    ({"client_attempt_id": "abcdefgh\x00", "answers": PERFECT}, 422, "client_attempt_id"),
+    ({"client_attempt_id": "abcd efgh", "answers": PERFECT}, 422, "client_attempt_id"),
     (new_body(dict(PERFECT, **{"alpha-tf": [False]})), 422, "answers.alpha-tf"),
     (new_body(dict(PERFECT, **{"alpha-single": ["azure"]})), 422, "answers.alpha-single"),
     (new_body(dict(PERFECT, **{"nope": ["x"]})), 422, "answers.nope"),
@@ -243,6 +246,10 @@ def test_openapi_documents_the_quiz_api(client):
     assert post["requestBody"] == {"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/AttemptCreate"}}}}
     assert spec["components"]["schemas"]["AttemptCreate"] == AttemptCreate.model_json_schema()
+    # the id's real rule, not only "no control characters": a client can build ids from it
+    for model in ("AttemptCreate", "CheckCreate"):
+        documented = spec["components"]["schemas"][model]["properties"]["client_attempt_id"]
+        assert CLIENT_ATTEMPT_ID.pattern in json.dumps(documented), model
     assert "/api/v1/quizzes/{slug}" in spec["paths"]
     assert not any(path.startswith("/chapters") for path in spec["paths"])
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from app.guide import vocabulary
 from app.guide.vocabulary import PARTIES
 from app.web import openapi
-from app.web.inputs import Key, Text
+from app.web.inputs import Key
 
 Answer = list[str] | dict[str, str]
 # Submitted answers are checked by the grader, whose errors name the question
@@ -70,7 +70,9 @@ class QuizPublic(BaseModel):
 
 
 class AttemptCreate(_In):
-    client_attempt_id: Text = CLIENT_ATTEMPT_ID
+    # str, not Text: its pattern already admits no control character, and the schema must
+    # document that pattern (Text's own would replace it there)
+    client_attempt_id: str = CLIENT_ATTEMPT_ID
     answers: dict[Key, SubmittedAnswer] = ANSWERS
 
 
@@ -97,7 +99,7 @@ class AttemptPublic(BaseModel):
 
 class CheckCreate(_In):
     answer: SubmittedAnswer
-    client_attempt_id: Text | None = Field(
+    client_attempt_id: str | None = Field(
         default=None, min_length=8, max_length=64, pattern=vocabulary.CLIENT_ATTEMPT_ID.pattern,
         description="required on an `immediate` quiz: the attempt this answer becomes final "
                     "in (the same id the submission will use)")
