@@ -8,6 +8,7 @@ level; smaller ones are not worth it. An encoded response's ETag names its encod
 inside (ResponseGuard, StaticFiles), so their 304s still work.
 """
 
+import functools
 import gzip
 import re
 
@@ -21,6 +22,7 @@ PREFERENCE = ("br", "gzip")
 _ENCODED_ETAG = re.compile(r'-(?:br|gzip)"')
 
 
+@functools.lru_cache(maxsize=256)  # browsers send a handful of distinct headers, every request
 def choose_encoding(accept_encoding: str) -> str | None:
     """The best encoding the client accepts (q=0 refuses), brotli first."""
     accepted = set()
