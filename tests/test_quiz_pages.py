@@ -4,7 +4,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.models import Answer, Attempt
+from app.models import Answer, Attempt, User
 from tests.support import csrf_token
 
 PERFECT_FORM = {
@@ -82,6 +82,7 @@ def test_submit_quiz_redirects_to_a_result_with_feedback(client, app):
     response = submit(client, TWO_WRONG)
 
     assert response.status_code == 303
+    assert response.cookies["guide_session"]  # the first write made this browser's user
     result = client.get(response.headers["location"])
     assert result.status_code == 200
     page = soup_of(result)
@@ -122,6 +123,10 @@ def test_submit_with_unanswered_questions_keeps_answers_and_stores_nothing(clien
     assert kept["value"] == "customer"
     assert page.select_one("#q-alpha-tf .field-error") is not None
     assert count(app, Attempt) == 0
+    # a first-time browser: no user was made, so no sign-in cookie names one (it once named a
+    # sign-in whose transaction had been rolled back)
+    assert count(app, User) == 0
+    assert "guide_session" not in response.cookies
 
 
 def test_retry_shows_only_missed_questions_and_stores_a_retry(client, app):
