@@ -171,6 +171,8 @@ ODD_BODIES = {
     "no content type": (None, None, 422),
     "an array": (b"[]", "application/json", 422),
     "null": (b"null", "application/json", 422),
+    "nested 5,000 deep": (b'{"answers": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+                          "application/json", 400),
 }
 
 

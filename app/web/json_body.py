@@ -66,7 +66,7 @@ async def read_json_body(request: Request, model: type[Model]) -> Model:
 def _parsed(raw: bytes):
     try:
         return json.loads(raw)
-    except ValueError as error:  # not JSON, or not UTF-8 text at all
+    except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or nested too deep
         raise RequestValidationError([{"type": "json_invalid",
                                        "loc": ("body", getattr(error, "pos", 0)),
                                        "msg": "JSON decode error", "input": {}}]) from None
