@@ -19,7 +19,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()  # the workers open their own
     uvicorn.run("app.main:create_served_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
-                access_log=settings.access_log, **proxy_options(settings))
+                access_log=settings.access_log, timeout_keep_alive=settings.keep_alive_seconds,
+                **proxy_options(settings))
     return 0
 
 

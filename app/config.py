@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     stuck_days: int = Field(default=7, description="days without activity before 'stuck'")
     max_body_bytes: int = Field(default=64 * 1024, description="larger request bodies get 413")
     access_log: bool = Field(default=False, description="uvicorn's access log for guide serve")
+    keep_alive_seconds: int = Field(
+        default=75, ge=1, description="how long guide serve keeps an idle connection open; "
+        "behind a reverse proxy, longer than the proxy keeps its idle connections to the app "
+        "(nginx: 60 s), or a request sent as the app closes one fails (502)")
     prerender_services: bool = Field(
         default=True, description="render every service page's body at start-up, in the "
         "background, so no visitor waits for the first rendering")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from app.config import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,7 +23,8 @@ def free_port() -> int:
 
 def start_guide(var_dir: Path, *, workers: int = 2, database_url: str | None = None,
                 port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """The real app under uvicorn (no access log), on the real content."""
+    """The real app under uvicorn (no access log), on the real content, with `guide serve`'s
+    keep-alive (bench/scale_out.py puts nginx in front)."""
     port = port or free_port()
     env = {**os.environ, "GUIDE_VAR_DIR": str(var_dir), "GUIDE_CONTENT_DIR": str(ROOT / "content"),
            "GUIDE_SECRET_KEY": "bench-secret"}
@@ -30,6 +33,7 @@ def start_guide(var_dir: Path, *, workers: int = 2, database_url: str | None = N
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
+         "--timeout-keep-alive", str(Settings.model_fields["keep_alive_seconds"].default),
          "--log-level", "warning"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/healthz", process)
