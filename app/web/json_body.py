@@ -11,6 +11,7 @@ attributes).
 The contract stays FastAPI's, so nothing outside the route can tell:
 - the same errors: a RequestValidationError with `loc` ("body", ...), which app/web/errors.py
   answers as it answers every route (400 for a body that is not JSON, 422 naming the field);
+  400 mutated bodies got the same status codes from this and from FastAPI's own reading;
 - the same content-type rule (FastAPI's strict default): a body sent without a JSON content
   type is validated as the raw bytes it is, and refused;
 - the same OpenAPI document: `documented_body(Model)` is the route's `openapi_extra`, and
