@@ -11,7 +11,8 @@ from app.services.attempts import FULL
 from app.web.cookies import SIGN_IN_COOKIE, read_cookie, set_sign_in_cookie
 from app.web.deps import Db, GuideDep, SettingsDep, SignInToken
 from app.web.inputs import PathText
-from app.web.json_body import documented_body, read_json_body
+from app.web.json_body import read_json_body
+from app.web.openapi import documented_body
 from app.web.quiz_schemas import (
     AttemptCreate,
     AttemptPublic,

@@ -14,8 +14,8 @@ The contract stays FastAPI's, so nothing outside the route can tell:
   400 mutated bodies got the same status codes from this and from FastAPI's own reading;
 - the same content-type rule (FastAPI's strict default): a body sent without a JSON content
   type is validated as the raw bytes it is, and refused;
-- the same OpenAPI document: `documented_body(Model)` is the route's `openapi_extra`, and
-  app/web/openapi.py adds the model's schema to the components.
+- the same OpenAPI document: the route's `openapi_extra` is app/web/openapi.py's
+  `documented_body(Model)`.
 """
 
 import json
@@ -26,17 +26,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 Model = TypeVar("Model", bound=BaseModel)
-# The models of bodies documented this way, by schema name (read by app/web/openapi.py).
-DOCUMENTED_BODIES: dict[str, type[BaseModel]] = {}
-
-
-def documented_body(model: type[BaseModel]) -> dict:
-    """A route's `openapi_extra`: its JSON body, documented as FastAPI documents a body
-    parameter (a required body whose schema is the model's, among the components)."""
-    DOCUMENTED_BODIES[model.__name__] = model
-    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-    return {"requestBody": {"content": {"application/json": {"schema": schema}},
-                            "required": True}}
 
 
 async def read_json_body(request: Request, model: type[Model]) -> Model:

@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from app.web.json_body import DOCUMENTED_BODIES
-
 UNSAFE = {"post", "put", "patch", "delete"}
-ERROR_REF = {"$ref": "#/components/schemas/ErrorPublic"}
 REF_TEMPLATE = "#/components/schemas/{model}"
+ERROR_REF = {"$ref": REF_TEMPLATE.format(model="ErrorPublic")}
+# The models of bodies their routes read themselves (app/web/json_body.py), by schema name.
+DOCUMENTED_BODIES: dict[str, type[BaseModel]] = {}
 DEFAULT_DESCRIPTIONS = {
     400: "The body is not valid JSON", 401: "Sign-in needed", 403: "Not allowed, or a "
     "missing or wrong CSRF token", 404: "Not found (also: an id out of range)",
@@ -35,6 +35,15 @@ def errors(*statuses: int, **descriptions: str) -> dict:
     return {s: {"model": ErrorPublic,
                 "description": descriptions.get(f"e{s}", DEFAULT_DESCRIPTIONS[s])}
             for s in statuses}
+
+
+def documented_body(model: type[BaseModel]) -> dict:
+    """The `openapi_extra` of a route that reads its JSON body itself: the body documented as
+    FastAPI documents a body parameter (required, its schema among the components)."""
+    DOCUMENTED_BODIES[model.__name__] = model
+    schema = {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+    return {"requestBody": {"content": {"application/json": {"schema": schema}},
+                            "required": True}}
 
 
 def install_openapi(app: FastAPI) -> None:
